@@ -1,0 +1,244 @@
+"""The gold corpus: load it (joining stand-off annotations with their source text), split it, validate it.
+
+Files in ``corpus/`` hold one report per line in the record format of ANNOTATION.md. Reports whose text may
+not be copied into the repository are stand-off: ``source`` names the text (``gov_work_reports:2025``) and
+``sha256`` its hash; :func:`read_records` joins them with ``../shared/data``. A record with
+``"entities": null`` carries sentence labels only.
+"""
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+from typing import Dict, Iterable, List, Optional, Sequence
+
+from .text import has_bad_edge, sentence_spans
+
+ENTITY_LABELS = ("ORG", "QUANTITY", "MEASURE")
+SENTENCE_LABELS = ("ACHIEVEMENT", "PROBLEM", "PLAN", "OTHER")
+SPLITS_FILE = "splits.json"
+GOV_REPORTS = "gov_work_reports/government_work_reports.jsonl"
+RESERVED_YEARS = frozenset({2019, 2024})
+
+
+class CorpusError(Exception):
+    """A corpus that cannot be read; the message is one line for the user."""
+
+
+@dataclass(frozen=True)
+class Problem:
+    """One validation finding, located by report id and offsets."""
+
+    report: str
+    start: int
+    end: int
+    text: str
+    message: str
+
+    def __str__(self) -> str:
+        return f"{self.report} [{self.start}:{self.end}] {self.text!r}: {self.message}"
+
+
+def default_corpus_dir() -> Path:
+    """``corpus/`` of the source checkout (the corpus is data for training, not part of the wheel)."""
+    return Path(os.environ.get("NLPKIT_CORPUS", Path(__file__).resolve().parent.parent / "corpus"))
+
+
+def shared_dir(corpus_dir: Path) -> Path:
+    """``../shared`` beside the checkout, or ``$NLPKIT_SHARED``."""
+    return Path(os.environ.get("NLPKIT_SHARED", corpus_dir.resolve().parent.parent / "shared"))
+
+
+def text_hash(text: str) -> str:
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()
+
+
+@lru_cache(maxsize=4)
+def _gov_reports(path: Path) -> Dict[str, str]:
+    if not path.exists():
+        raise CorpusError(
+            f"stand-off reports need {path} (the shared data beside the checkout); set NLPKIT_SHARED to its folder"
+        )
+    reports: Dict[str, str] = {}
+    with path.open(encoding="utf-8") as f:
+        for line in f:
+            row = json.loads(line)
+            if row.get("year"):
+                reports[str(row["year"])] = row["content"]
+    return reports
+
+
+def resolve_text(record: dict, corpus_dir: Path) -> str:
+    """The record's text: inline, or joined from the shared data (and checked against its hash)."""
+    if "text" in record:
+        return record["text"]
+    source = record.get("source", "")
+    kind, _, key = source.partition(":")
+    if kind != "gov_work_reports":
+        raise CorpusError(f"{record.get('id')}: unknown stand-off source {source!r}")
+    if int(key) in RESERVED_YEARS:
+        raise CorpusError(f"{record.get('id')}: the {key} report is reserved for outside evaluation")
+    text = _gov_reports(shared_dir(corpus_dir) / "data" / GOV_REPORTS).get(key)
+    if text is None:
+        raise CorpusError(f"{record.get('id')}: no report {key!r} in the shared data")
+    return text
+
+
+def corpus_files(corpus_dir: Path) -> List[Path]:
+    return sorted(p for p in Path(corpus_dir).glob("*.jsonl"))
+
+
+def read_records(corpus_dir: Optional[Path] = None, *, check_hash: bool = True) -> List[dict]:
+    """All gold records with their ``text`` filled in, in file order."""
+    corpus_dir = Path(corpus_dir or default_corpus_dir())
+    if not corpus_dir.exists():
+        raise CorpusError(f"no corpus folder at {corpus_dir}")
+    records = []
+    for path in corpus_files(corpus_dir):
+        with path.open(encoding="utf-8") as f:
+            for n, line in enumerate(f, 1):
+                if not line.strip():
+                    continue
+                try:
+                    record = json.loads(line)
+                except json.JSONDecodeError as err:
+                    raise CorpusError(f"{path}:{n}: not JSON ({err.msg})") from None
+                standoff = "text" not in record
+                record["text"] = resolve_text(record, corpus_dir)
+                if standoff and check_hash and text_hash(record["text"]) != record.get("sha256"):
+                    raise CorpusError(f"{record['id']}: the text of {record['source']} no longer matches its sha256")
+                records.append(record)
+    return records
+
+
+def corpus_hash(corpus_dir: Optional[Path] = None) -> str:
+    """sha256 over the corpus files and the split definition (what a trained pipeline was made from)."""
+    corpus_dir = Path(corpus_dir or default_corpus_dir())
+    digest = hashlib.sha256()
+    for path in corpus_files(corpus_dir) + [corpus_dir / SPLITS_FILE]:
+        if path.exists():
+            digest.update(path.name.encode() + b"\0" + path.read_bytes())
+    return digest.hexdigest()
+
+
+def splits(corpus_dir: Optional[Path] = None, records: Optional[Sequence[dict]] = None) -> Dict[str, List[str]]:
+    """Report ids per split: ``test`` and ``dev`` are fixed in ``splits.json``; every other report is ``train``."""
+    corpus_dir = Path(corpus_dir or default_corpus_dir())
+    fixed = json.loads((corpus_dir / SPLITS_FILE).read_text(encoding="utf-8"))
+    records = records if records is not None else read_records(corpus_dir)
+    held = set(fixed["dev"]) | set(fixed["test"])
+    return {
+        "train": [r["id"] for r in records if r["id"] not in held],
+        "dev": list(fixed["dev"]),
+        "test": list(fixed["test"]),
+    }
+
+
+def has_entities(record: dict) -> bool:
+    """Whether the record carries the entity layer (full gold) and not only sentence labels."""
+    return record.get("entities") is not None
+
+
+def load(corpus_dir: Optional[Path] = None):
+    """The corpus as a ``datasets.DatasetDict`` with report-level splits.
+
+    Returns:
+        (DatasetDict with ``train``/``dev``/``test``, list of fully annotated report ids for leave-one-report-out)
+    """
+    import datasets
+
+    records = read_records(corpus_dir)
+    ids = splits(corpus_dir, records)
+    by_id = {r["id"]: r for r in records}
+
+    def rows(split: str) -> Dict[str, list]:
+        chosen = [by_id[i] for i in ids[split]]
+        return {
+            "id": [r["id"] for r in chosen],
+            "text": [r["text"] for r in chosen],
+            "entities": [json.dumps(r.get("entities"), ensure_ascii=False) for r in chosen],
+            "sentences": [r["sentences"] for r in chosen],
+            "has_entities": [has_entities(r) for r in chosen],
+        }
+
+    dataset = datasets.DatasetDict({split: datasets.Dataset.from_dict(rows(split)) for split in ids})
+    return dataset, [r["id"] for r in records if has_entities(r)]
+
+
+def validate_record(record: dict, text: Optional[str] = None) -> List[Problem]:
+    """Every way a record breaks ANNOTATION.md (offsets, edges, overlaps, labels, units, sentence cover)."""
+    rid = str(record.get("id", "?"))
+    text = record.get("text", "") if text is None else text
+    problems: List[Problem] = []
+
+    def report(start: int, end: int, message: str) -> None:
+        problems.append(Problem(rid, start, end, text[max(start, 0) : max(end, 0)], message))
+
+    previous_end = -1
+    for ent in sorted(record.get("entities") or [], key=lambda e: (e.get("start", 0), e.get("end", 0))):
+        start, end, label = ent.get("start"), ent.get("end"), ent.get("label")
+        if not (isinstance(start, int) and isinstance(end, int) and 0 <= start < end <= len(text)):
+            report(start or 0, end or 0, f"entity offsets out of range (text has {len(text)} characters)")
+            continue
+        if label not in ENTITY_LABELS:
+            report(start, end, f"unknown entity label {label!r}")
+        if has_bad_edge(text[start:end]):
+            report(start, end, "entity begins or ends with whitespace or punctuation")
+        if start < previous_end:
+            report(start, end, "entity overlaps the previous one")
+        if label == "QUANTITY" and not isinstance(ent.get("unit"), str):
+            report(start, end, "QUANTITY without a unit (use \"\" when the text has none)")
+        previous_end = max(previous_end, end)
+    expected = sentence_spans(text)
+    got = [(s.get("start"), s.get("end")) for s in record.get("sentences", [])]
+    for s in record.get("sentences", []):
+        if s.get("label") not in SENTENCE_LABELS:
+            report(s.get("start", 0), s.get("end", 0), f"unknown sentence label {s.get('label')!r}")
+    if got != expected:
+        missing = next(((a, b) for a, b in zip(expected + [(len(text), len(text))], got + [(-1, -1)]) if a != b))
+        report(missing[0][0], missing[0][1], f"sentences do not cover the text in order (found {missing[1]})")
+    return problems
+
+
+def validate(corpus_dir: Optional[Path] = None) -> List[Problem]:
+    """Validate every record of the corpus, stand-off hashes included."""
+    corpus_dir = Path(corpus_dir or default_corpus_dir())
+    problems: List[Problem] = []
+    seen: Dict[str, str] = {}
+    for record in read_records(corpus_dir, check_hash=False):
+        if record["id"] in seen:
+            problems.append(Problem(record["id"], 0, 0, "", "duplicate report id"))
+        seen[record["id"]] = record.get("source", "")
+        if "sha256" in record and text_hash(record["text"]) != record["sha256"]:
+            problems.append(Problem(record["id"], 0, 0, "", f"stand-off hash no longer matches {record['source']}"))
+        problems.extend(validate_record(record))
+    return problems
+
+
+def iter_pieces(record: dict, max_chars: int) -> Iterable[dict]:
+    """Cut a record at sentence boundaries into pieces of about ``max_chars`` (offsets made local)."""
+    sentences = record["sentences"]
+    if max_chars <= 0 or not sentences:
+        yield record
+        return
+    group: List[dict] = []
+    for i, sent in enumerate(sentences):
+        group.append(sent)
+        if sent["end"] - group[0]["start"] >= max_chars or i == len(sentences) - 1:
+            lo, hi = group[0]["start"], group[-1]["end"]
+            yield {
+                "id": f"{record['id']}#{lo}",
+                "text": record["text"][lo:hi],
+                "entities": None
+                if record.get("entities") is None
+                else [
+                    {**e, "start": e["start"] - lo, "end": e["end"] - lo}
+                    for e in record["entities"]
+                    if lo <= e["start"] and e["end"] <= hi
+                ],
+                "sentences": [{**s, "start": s["start"] - lo, "end": s["end"] - lo} for s in group],
+            }
+            group = []

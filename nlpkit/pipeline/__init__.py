@@ -1,0 +1,1 @@
+"""spaCy components of nlpkit, one module each; registered through entry points."""

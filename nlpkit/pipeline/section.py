@@ -1,0 +1,244 @@
+"""Section classifier: a label for every sentence (ACHIEVEMENT, PROBLEM, PLAN, OTHER) from its text and context.
+
+A sentence's section is mostly decided by the heading it stands under, with exceptions inside blocks, so the
+model reads the sentence, its enclosing headings and its position (a hashed linear model), and a Viterbi
+pass over the label transitions seen in training keeps sections contiguous unless the evidence is strong.
+"""
+
+import re
+from typing import Callable, Dict, Iterable, Iterator, List, Optional, Sequence, Tuple
+
+import numpy as np
+from scipy import sparse
+from sklearn.feature_extraction.text import HashingVectorizer
+from sklearn.linear_model import LogisticRegression
+from spacy.language import Language
+from spacy.scorer import PRFScore
+from spacy.tokens import Doc, Span, SpanGroup
+from spacy.training import Example
+from spacy.util import ensure_path
+
+from ..text import normalize_text, sentence_spans
+
+LABELS = ("ACHIEVEMENT", "PROBLEM", "PLAN", "OTHER")
+CONTENT_LABELS = ("ACHIEVEMENT", "PROBLEM", "PLAN")
+SENTENCES_KEY = "sentences"
+SECTIONS_KEY = "sections"
+TOP_HEADING = re.compile(r"^\s*(?:[一二三四五六七八九十]+[、.．]|第[一二三四五六七八九十]+部分)")
+SUB_HEADING = re.compile(r"^\s*[（(][一二三四五六七八九十]+[）)]")
+POSITION_BINS = 10
+
+
+@Language.factory(
+    "nlpkit_section_classifier",
+    assigns=["doc.spans"],
+    default_config={"n_features": 2**18, "c": 4.0, "transition_weight": 1.0},
+    default_score_weights={"sections_macro_f": 1.0},
+)
+def make_section_classifier(
+    nlp: Language, name: str, n_features: int, c: float, transition_weight: float
+) -> "SectionClassifier":
+    if not Span.has_extension("section"):
+        Span.set_extension("section", getter=section_of)
+    return SectionClassifier(name=name, n_features=n_features, c=c, transition_weight=transition_weight)
+
+
+def section_of(span: Span) -> Optional[str]:
+    """The section label of the labelled sentence that contains the span's first token."""
+    for sent in span.doc.spans.get(SENTENCES_KEY, []):
+        if sent.start <= span.start < sent.end:
+            return sent.label_
+    return None
+
+
+def sentence_contexts(texts: Sequence[str]) -> List[Tuple[str, str, str, float]]:
+    """For each sentence: (sentence, top heading above it, sub-heading above it, relative position)."""
+    top = sub = ""
+    out = []
+    for i, text in enumerate(texts):
+        if TOP_HEADING.match(text):
+            top, sub = text, ""
+        elif SUB_HEADING.match(text):
+            sub = text
+        out.append((text, top, sub, i / max(len(texts), 1)))
+    return out
+
+
+class SectionClassifier:
+    """Label sentences and group them into contiguous sections (``doc.spans['sections']``)."""
+
+    def __init__(self, name: str, n_features: int, c: float, transition_weight: float) -> None:
+        self.name = name
+        self.n_features = n_features
+        self.c = c
+        self.transition_weight = transition_weight
+        self.coef: Optional[np.ndarray] = None
+        self.intercept: Optional[np.ndarray] = None
+        self.log_transitions = np.zeros((len(LABELS), len(LABELS)))
+        self.log_start = np.zeros(len(LABELS))
+        self._sentence_vec = HashingVectorizer(
+            analyzer="char", ngram_range=(1, 3), n_features=n_features, alternate_sign=False
+        )
+        self._heading_vec = HashingVectorizer(
+            analyzer="char", ngram_range=(1, 2), n_features=n_features // 4, alternate_sign=False
+        )
+
+    # features -------------------------------------------------------------------------------------
+    def _features(self, texts: Sequence[str]) -> sparse.csr_matrix:
+        contexts = sentence_contexts([normalize_text(t) for t in texts])
+        sents = self._sentence_vec.transform([c[0] for c in contexts])
+        tops = self._heading_vec.transform([c[1] for c in contexts])
+        subs = self._heading_vec.transform([c[2] for c in contexts])
+        dense = np.zeros((len(contexts), POSITION_BINS + 2))
+        for row, (text, _, _, position) in enumerate(contexts):
+            dense[row, min(int(position * POSITION_BINS), POSITION_BINS - 1)] = 1.0
+            dense[row, POSITION_BINS] = float(bool(TOP_HEADING.match(text) or SUB_HEADING.match(text)))
+            dense[row, POSITION_BINS + 1] = float(len(text) < 25)
+        return sparse.hstack([sents, tops, subs, sparse.csr_matrix(dense)]).tocsr()
+
+    # learning --------------------------------------------------------------------------------------
+    def initialize(
+        self,
+        get_examples: Callable[[], Iterable[Example]],
+        *,
+        nlp: Optional[Language] = None,
+        reports: Optional[Callable[[Language], Iterable[Example]]] = None,
+    ) -> None:
+        """Fit on the labelled sentences of whole reports (``reports`` if given, else the training examples)."""
+        examples = reports(nlp) if reports is not None else get_examples()
+        documents = [labelled_sentences(eg.reference) for eg in examples]
+        documents = [d for d in documents if d]
+        if not documents:
+            raise ValueError(f"[{self.name}] no reports with sentence labels to learn from")
+        self.fit([[t for t, _ in d] for d in documents], [[l for _, l in d] for d in documents])
+
+    def fit(self, documents: Sequence[Sequence[str]], labels: Sequence[Sequence[str]]) -> None:
+        """Fit the sentence model and the label transitions on whole documents."""
+        features = sparse.vstack([self._features(doc) for doc in documents])
+        y = np.array([LABELS.index(l) for doc in labels for l in doc])
+        model = LogisticRegression(C=self.c, max_iter=2000, class_weight="balanced")
+        model.fit(features, y)
+        coef = np.zeros((len(LABELS), features.shape[1]), dtype=np.float32)
+        intercept = np.full(len(LABELS), -1e4, dtype=np.float32)
+        if len(model.classes_) == 2:  # binary sklearn stores one row: expand to both classes
+            coef[model.classes_[1]], intercept[model.classes_[1]] = model.coef_[0], model.intercept_[0]
+            coef[model.classes_[0]], intercept[model.classes_[0]] = 0.0, 0.0
+        else:
+            coef[model.classes_], intercept[model.classes_] = model.coef_, model.intercept_
+        self.coef, self.intercept = coef, intercept
+        counts = np.ones((len(LABELS), len(LABELS)))
+        starts = np.ones(len(LABELS))
+        for doc in labels:
+            idx = [LABELS.index(l) for l in doc]
+            starts[idx[0]] += 1
+            for a, b in zip(idx, idx[1:]):
+                counts[a, b] += 1
+        self.log_transitions = np.log(counts / counts.sum(axis=1, keepdims=True))
+        self.log_start = np.log(starts / starts.sum())
+
+    # prediction ------------------------------------------------------------------------------------
+    def predict(self, texts: Sequence[str]) -> List[str]:
+        """Labels for one document's sentences, decoded jointly (Viterbi)."""
+        if not texts:
+            return []
+        if self.coef is None:
+            raise ValueError(f"[{self.name}] the section classifier is not initialised: train it first")
+        scores = self._features(texts) @ self.coef.T + self.intercept
+        emissions = scores - np.logaddexp.reduce(scores, axis=1, keepdims=True)
+        trans = self.transition_weight * self.log_transitions
+        best = emissions[0] + self.transition_weight * self.log_start
+        back = np.zeros((len(texts), len(LABELS)), dtype=np.int64)
+        for i in range(1, len(texts)):
+            total = best[:, None] + trans
+            back[i] = total.argmax(axis=0)
+            best = total.max(axis=0) + emissions[i]
+        path = [int(best.argmax())]
+        for i in range(len(texts) - 1, 0, -1):
+            path.append(int(back[i, path[-1]]))
+        return [LABELS[k] for k in reversed(path)]
+
+    def __call__(self, doc: Doc) -> Doc:
+        spans = [doc.char_span(s, e, alignment_mode="expand") for s, e in sentence_spans(doc.text)]
+        spans = [s for s in spans if s is not None and len(s)]
+        labels = self.predict([s.text for s in spans])
+        sentences = [Span(doc, s.start, s.end, label=l) for s, l in zip(spans, labels)]
+        doc.spans[SENTENCES_KEY] = SpanGroup(doc, name=SENTENCES_KEY, spans=sentences)
+        doc.spans[SECTIONS_KEY] = SpanGroup(doc, name=SECTIONS_KEY, spans=list(group_sections(sentences)))
+        return doc
+
+    def pipe(self, docs: Iterable[Doc], batch_size: int = 128) -> Iterator[Doc]:
+        for doc in docs:
+            yield self(doc)
+
+    # scoring ---------------------------------------------------------------------------------------
+    def score(self, examples: Iterable[Example], **kwargs) -> Dict[str, object]:
+        """Sentence-label P/R/F per label (sentences matched by offsets) and macro-F over the content labels."""
+        return score_sections(examples)
+
+    # serialisation ---------------------------------------------------------------------------------
+    def to_disk(self, path, *, exclude: Iterable[str] = tuple()) -> None:
+        path = ensure_path(path)
+        path.mkdir(parents=True, exist_ok=True)
+        if self.coef is not None:
+            # float16 weights: a quarter of the size, and no decision changes at that precision.
+            np.savez_compressed(
+                path / "model.npz",
+                coef=self.coef.astype(np.float16),
+                intercept=self.intercept,
+                log_transitions=self.log_transitions,
+                log_start=self.log_start,
+            )
+
+    def from_disk(self, path, *, exclude: Iterable[str] = tuple()) -> "SectionClassifier":
+        path = ensure_path(path)
+        model = path / "model.npz"
+        if model.exists():
+            with np.load(model) as data:
+                self.coef = data["coef"].astype(np.float32)
+                self.intercept = data["intercept"]
+                self.log_transitions = data["log_transitions"]
+                self.log_start = data["log_start"]
+        return self
+
+
+def labelled_sentences(doc: Doc) -> List[Tuple[str, str]]:
+    """(sentence text, label) pairs of a gold doc's ``sentences`` span group."""
+    return [(s.text, s.label_) for s in doc.spans.get(SENTENCES_KEY, [])]
+
+
+def group_sections(sentences: Sequence[Span]) -> Iterator[Span]:
+    """Contiguous runs of sentences with the same label, as one span each."""
+    run: List[Span] = []
+    for sent in sentences:
+        if run and sent.label_ != run[0].label_:
+            yield Span(sent.doc, run[0].start, run[-1].end, label=run[0].label_)
+            run = []
+        run.append(sent)
+    if run:
+        yield Span(run[0].doc, run[0].start, run[-1].end, label=run[0].label_)
+
+
+def score_sections(examples: Iterable[Example]) -> Dict[str, object]:
+    """P/R/F per label over sentences matched by (start, end, label); macro-F over the content labels."""
+    per_label = {label: PRFScore() for label in LABELS}
+    correct = total = 0
+    for eg in examples:
+        gold = {(s.start_char, s.end_char): s.label_ for s in eg.reference.spans.get(SENTENCES_KEY, [])}
+        pred = {(s.start_char, s.end_char): s.label_ for s in eg.predicted.spans.get(SENTENCES_KEY, [])}
+        for key, label in pred.items():
+            if gold.get(key) == label:
+                per_label[label].tp += 1
+            else:
+                per_label[label].fp += 1
+        for key, label in gold.items():
+            total += 1
+            if pred.get(key) == label:
+                correct += 1
+            else:
+                per_label[label].fn += 1
+    macro = sum(per_label[l].fscore for l in CONTENT_LABELS) / len(CONTENT_LABELS)
+    return {
+        "sections_macro_f": macro,
+        "sections_acc": correct / total if total else 0.0,
+        "sections_per_type": {l: per_label[l].to_dict() for l in LABELS},
+    }

@@ -1,0 +1,58 @@
+"""Docs as records in the format of ANNOTATION.md: the output contract that outside tools score against."""
+from __future__ import annotations
+
+from typing import Dict, List, Optional
+
+from spacy.tokens import Doc
+
+from .pipeline.section import SENTENCES_KEY
+
+
+def doc_to_record(doc: Doc, doc_id: str, offset: int = 0) -> Dict[str, object]:
+    """``{"id", "text", "entities", "sentences"}``; QUANTITY entities carry ``value``, ``unit``, ``approx``."""
+    return {
+        "id": doc_id,
+        "text": doc.text,
+        "entities": entities_of(doc, offset),
+        "sentences": sentences_of(doc, offset),
+    }
+
+
+def entities_of(doc: Doc, offset: int = 0) -> List[Dict[str, object]]:
+    out: List[Dict[str, object]] = []
+    for ent in doc.ents:
+        item: Dict[str, object] = {
+            "start": ent.start_char + offset,
+            "end": ent.end_char + offset,
+            "label": ent.label_,
+            "text": ent.text,
+        }
+        if ent.label_ == "QUANTITY" and ent.has_extension("value"):
+            item.update(value=ent._.value, unit=ent._.unit, approx=ent._.approx)
+        out.append(item)
+    return out
+
+
+def sentences_of(doc: Doc, offset: int = 0) -> List[Dict[str, object]]:
+    return [
+        {"start": s.start_char + offset, "end": s.end_char + offset, "label": s.label_}
+        for s in doc.spans.get(SENTENCES_KEY, [])
+    ]
+
+
+def merge_records(doc_id: str, text: str, pieces: List[Dict[str, object]]) -> Dict[str, object]:
+    """One record for a document processed in pieces (their offsets already point into ``text``)."""
+    return {
+        "id": doc_id,
+        "text": text,
+        "entities": [e for p in pieces for e in p["entities"]],  # type: ignore[union-attr]
+        "sentences": [s for p in pieces for s in p["sentences"]],  # type: ignore[union-attr]
+    }
+
+
+def empty_record(doc_id: str, text: str) -> Dict[str, object]:
+    return {"id": doc_id, "text": text, "entities": [], "sentences": []}
+
+
+def find_record(records: List[Dict[str, object]], doc_id: str) -> Optional[Dict[str, object]]:
+    return next((r for r in records if r["id"] == doc_id), None)

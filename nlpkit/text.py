@@ -1,0 +1,77 @@
+"""Text rules shared by the corpus, the pipeline and the scorer.
+
+Sentence splitting follows ANNOTATION.md exactly (the same rule as ``shared/tools/annotate.py``), so gold and
+predicted sentences line up by offsets. Character normalisation maps traditional to simplified and
+full-width to half-width for *features only*: ``text`` is never changed.
+"""
+from __future__ import annotations
+
+import re
+import unicodedata
+from functools import lru_cache
+from typing import List, Tuple
+
+SENTENCE_PIECE = re.compile(r"[^。！？；!?;\n]*(?:[。！？；!?;]+[”’」』)）]*|\n|$)")
+HEADING = re.compile(
+    r"^\s*(?:[一二三四五六七八九十]+[、.．]|[（(][一二三四五六七八九十\d]+[）)]|第[一二三四五六七八九十]+[部分章节])"
+)
+# What may not begin or end an entity span (ANNOTATION.md): whitespace and punctuation.
+EDGE_PUNCT = set("，。、；：？！“”‘’（）《》〈〉【】「」『』,.;:?!()[]\"'—…·-～~")
+
+
+def sentence_spans(text: str) -> List[Tuple[int, int]]:
+    """Sentence (start, end) offsets: split after 。！？；!?; and at line breaks, whitespace stripped."""
+    spans: List[Tuple[int, int]] = []
+    for match in SENTENCE_PIECE.finditer(text):
+        start, end = match.start(), match.end()
+        while start < end and text[start].isspace():
+            start += 1
+        while end > start and text[end - 1].isspace():
+            end -= 1
+        if end > start and (not spans or start >= spans[-1][1]):
+            spans.append((start, end))
+    return spans
+
+
+def is_heading(sentence: str) -> bool:
+    """A numbered heading line (``一、…``, ``（三）…``, ``第二部分``)."""
+    return bool(HEADING.match(sentence))
+
+
+QUOTE_PAIRS = {"\"": "\"", "“": "”", "‘": "’", "《": "》", "「": "」", "『": "』", "(": ")", "（": "）"}
+
+
+def has_bad_edge(surface: str) -> bool:
+    """True if a span begins or ends with whitespace or punctuation.
+
+    A quote that belongs inside a name is allowed at an edge when its partner is inside the span
+    (ANNOTATION.md keeps ``“2614”工作法`` whole).
+    """
+    if not surface or surface[0].isspace() or surface[-1].isspace():
+        return True
+    closers = {v: k for k, v in QUOTE_PAIRS.items()}
+    first, last = surface[0], surface[-1]
+    bad_first = first in EDGE_PUNCT and not (first in QUOTE_PAIRS and QUOTE_PAIRS[first] in surface[1:-1])
+    bad_last = last in EDGE_PUNCT and not (last in closers and closers[last] in surface[1:-1])
+    return bad_first or bad_last
+
+
+@lru_cache(maxsize=1)
+def _t2s():
+    from opencc import OpenCC
+
+    return OpenCC("t2s")
+
+
+@lru_cache(maxsize=65536)
+def normalize_char(char: str) -> str:
+    """One character's feature form: NFKC (full-width → half-width), traditional → simplified, lower case."""
+    folded = unicodedata.normalize("NFKC", char)
+    if len(folded) == 1 and ord(folded) > 0x2E7F:
+        folded = _t2s().convert(folded)
+    return folded.lower()
+
+
+def normalize_text(text: str) -> str:
+    """Character-wise normalisation (same length as ``text`` when every char folds to one char)."""
+    return "".join(normalize_char(c) if len(normalize_char(c)) == 1 else c for c in text)

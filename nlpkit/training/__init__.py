@@ -1,0 +1,1 @@
+"""Training support: the corpus reader that ``spacy train`` uses."""

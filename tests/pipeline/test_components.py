@@ -1,0 +1,94 @@
+"""Rule components and the section classifier on tiny inputs, with serialisation round trips."""
+import spacy
+from spacy.training import Example
+
+from nlpkit.pipeline.section import SECTIONS_KEY, SENTENCES_KEY
+from nlpkit.training.readers import record_to_doc
+
+from ..test_corpus import load_fixture
+
+
+def blank():
+    return spacy.blank("zh")
+
+
+def test_quantity_ruler_and_normalizer():
+    nlp = blank()
+    nlp.add_pipe("nlpkit_quantity_ruler")
+    nlp.add_pipe("nlpkit_quantity_normalizer")
+    doc = nlp("下拨资金3.2亿元，检查企业4053家。")
+    assert [(e.text, e._.value, e._.unit, e._.approx) for e in doc.ents] == [
+        ("3.2亿元", 320000000, "元", False),
+        ("4053家", 4053, "家", False),
+    ]
+
+
+def test_quantity_ruler_keeps_existing_entities():
+    nlp = blank()
+    nlp.add_pipe("nlpkit_quantity_ruler")
+    doc = nlp.make_doc("开展“2614”工作法3次")
+    doc.ents = [doc.char_span(2, 11, label="MEASURE")]
+    doc = nlp.get_pipe("nlpkit_quantity_ruler")(doc)
+    assert [(e.text, e.label_) for e in doc.ents] == [("“2614”工作法", "MEASURE"), ("3次", "QUANTITY")]
+
+
+def test_char_normalizer_sets_norm_not_text():
+    nlp = blank()
+    nlp.add_pipe("nlpkit_char_normalizer")
+    doc = nlp("區１")
+    assert [t.text for t in doc] == ["區", "１"] and [t.norm_ for t in doc] == ["区", "1"]
+
+
+def test_sentencizer_follows_annotation_rule():
+    nlp = blank()
+    nlp.add_pipe("nlpkit_sentencizer")
+    doc = nlp("一、回顾\n检查3次。整改！")
+    assert [s.text.strip() for s in doc.sents] == ["一、回顾", "检查3次。", "整改！"]
+
+
+def fitted_sections(nlp):
+    records = load_fixture("tiny.jsonl")
+    examples = [Example(nlp.make_doc(r["text"]), record_to_doc(nlp.make_doc(r["text"]), r)) for r in records]
+    sections = nlp.add_pipe("nlpkit_section_classifier", name="sections")
+    sections.initialize(lambda: examples, nlp=nlp)
+    return sections, records
+
+
+def test_section_classifier_learns_and_groups_sections():
+    nlp = blank()
+    _, records = fitted_sections(nlp)
+    doc = nlp(records[0]["text"])
+    assert [s.label_ for s in doc.spans[SENTENCES_KEY]] == [s["label"] for s in records[0]["sentences"]]
+    assert [s.label_ for s in doc.spans[SECTIONS_KEY]] == ["ACHIEVEMENT", "PROBLEM", "PLAN"]
+    assert doc.spans[SENTENCES_KEY][1]._.section == "ACHIEVEMENT"
+
+
+def test_section_classifier_reads_traditional_like_simplified():
+    nlp = blank()
+    fitted_sections(nlp)
+    simplified = nlp("二、存在问题\n基层应急能力仍然薄弱。")
+    traditional = nlp("二、存在問題\n基層應急能力仍然薄弱。")
+    assert [s.label_ for s in traditional.spans[SENTENCES_KEY]] == [s.label_ for s in simplified.spans[SENTENCES_KEY]]
+
+
+def test_section_classifier_round_trip(tmp_path):
+    nlp = blank()
+    nlp.add_pipe("nlpkit_sentencizer")
+    _, records = fitted_sections(nlp)
+    text = records[1]["text"]
+    doc = nlp(text)
+    before = [(s.start_char, s.label_) for s in doc.spans[SENTENCES_KEY]]
+    nlp.to_disk(tmp_path / "p")
+    loaded_doc = spacy.load(tmp_path / "p")(text)
+    assert [(s.start_char, s.label_) for s in loaded_doc.spans[SENTENCES_KEY]] == before
+
+
+def test_uninitialised_section_classifier_says_so():
+    nlp = blank()
+    nlp.add_pipe("nlpkit_section_classifier")
+    try:
+        nlp("一、回顾。")
+    except ValueError as err:
+        assert "not initialised" in str(err)
+    else:
+        raise AssertionError("expected a clear error")

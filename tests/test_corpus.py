@@ -1,0 +1,80 @@
+import json
+import subprocess
+import sys
+
+import pytest
+
+from nlpkit import corpus
+from nlpkit.corpus import validate, validate_record
+
+from .conftest import FIXTURES, ROOT, needs_shared
+
+
+def load_fixture(name):
+    return [json.loads(l) for l in (FIXTURES / name).read_text(encoding="utf-8").splitlines() if l.strip()]
+
+
+def test_tiny_corpus_is_valid(tiny_corpus):
+    assert validate(tiny_corpus) == []
+
+
+@pytest.mark.parametrize(
+    "mutate,message",
+    [
+        (lambda r: r["entities"][0].update(end=10_000), "out of range"),
+        (lambda r: r["entities"][0].update(start=r["entities"][0]["start"] - 1), "whitespace or punctuation"),
+        (lambda r: r["entities"].append(dict(r["entities"][0])), "overlaps"),
+        (lambda r: r["entities"][0].update(label="PERSON"), "unknown entity label"),
+        (lambda r: r["entities"][1].pop("unit"), "QUANTITY without a unit"),
+        (lambda r: r["sentences"].pop(2), "do not cover"),
+        (lambda r: r["sentences"][0].update(label="INTRO"), "unknown sentence label"),
+    ],
+)
+def test_broken_records_are_reported_with_id_offsets_and_text(mutate, message):
+    record = load_fixture("tiny.jsonl")[0]
+    mutate(record)
+    problems = validate_record(record)
+    assert any(message in p.message for p in problems), problems
+    assert all(p.report == "t1" for p in problems)
+
+
+def test_standoff_hash_mismatch_is_reported(tmp_path):
+    folder = tmp_path / "c"
+    folder.mkdir()
+    (folder / "splits.json").write_text('{"dev": [], "test": []}')
+    fake = tmp_path / "shared" / "data" / "gov_work_reports"
+    fake.mkdir(parents=True)
+    (fake / "government_work_reports.jsonl").write_text(json.dumps({"year": 2001, "content": "报告。"}) + "\n")
+    record = {"id": "g", "source": "gov_work_reports:2001", "sha256": "0" * 64, "entities": None,
+              "sentences": [{"start": 0, "end": 3, "label": "OTHER"}]}
+    (folder / "g.jsonl").write_text(json.dumps(record) + "\n")
+    import os
+    os.environ["NLPKIT_SHARED"] = str(tmp_path / "shared")
+    try:
+        corpus._gov_reports.cache_clear()
+        problems = validate(folder)
+    finally:
+        del os.environ["NLPKIT_SHARED"]
+        corpus._gov_reports.cache_clear()
+    assert [p.message for p in problems] == ["stand-off hash no longer matches gov_work_reports:2001"]
+
+
+def test_cli_validate_fails_on_broken_fixture(tmp_path, tiny_corpus):
+    records = load_fixture("tiny.jsonl")
+    records[0]["entities"][0]["end"] += 1  # now ends inside punctuation-free text but overlaps nothing
+    records[0]["entities"][0]["start"] -= 1
+    (tiny_corpus / "tiny.jsonl").write_text("\n".join(json.dumps(r, ensure_ascii=False) for r in records))
+    result = subprocess.run([sys.executable, "-m", "nlpkit", "corpus", "validate", str(tiny_corpus)],
+                            capture_output=True, text=True)
+    assert result.returncode == 1
+    assert "t1 [" in result.stderr and "Traceback" not in result.stderr
+
+
+@needs_shared()
+def test_project_corpus_is_valid_and_split_by_report():
+    assert validate(ROOT / "corpus") == []
+    dataset, loro_ids = corpus.load(ROOT / "corpus")
+    ids = {split: set(dataset[split]["id"]) for split in dataset}
+    assert not ids["train"] & ids["test"] and not ids["dev"] & ids["test"] and not ids["train"] & ids["dev"]
+    assert len(loro_ids) >= 5
+    assert not any(i.endswith(("2019", "2024")) for split in ids.values() for i in split)
