@@ -92,6 +92,74 @@ def extract(
         raise typer.Exit(1)
 
 
+@app.command()
+def train(
+    config: Path = typer.Option(Path("configs/pipeline.cfg"), help="spaCy training config"),
+    corpus: Path = typer.Option(Path("corpus"), help="gold corpus folder"),
+    output: Path = typer.Option(Path("training"), help="training output folder"),
+    ship: bool = typer.Option(True, help="install the best model as the package's shipped pipeline"),
+) -> None:
+    """Validate the corpus, train the pipeline (fixed seed), score it on the test split, ship it."""
+    from .corpus import CorpusError, validate
+    from .training.recipe import train_pipeline
+
+    if not config.exists():
+        fail(f"{config}: no such config")
+    try:
+        problems = validate(corpus)
+    except CorpusError as error:
+        fail(str(error))
+    if problems:
+        fail(f"the corpus has {len(problems)} problems; run `nlpkit corpus validate`")
+    scores = train_pipeline(config, corpus, output, ship=ship)
+    for key, value in scores.items():
+        err.print(f"{key}: {value:.3f}", highlight=False)
+
+
+@app.command()
+def evaluate(
+    model: Optional[Path] = typer.Option(None, "--model", "-m", help="pipeline folder (default: the shipped one)"),
+    gold: Optional[Path] = typer.Option(None, help="gold records (file or folder of .jsonl; default: corpus test split)"),
+    errors: bool = typer.Option(False, "--errors", help="list false positives/negatives with context"),
+    json_out: Optional[Path] = typer.Option(None, "--json", help="write all scores as JSON"),
+    write: Optional[Path] = typer.Option(None, "--write", help="write the Markdown report (EVALUATION.md)"),
+) -> None:
+    """Score a pipeline and the baselines on held-out gold reports, side by side."""
+    from . import ModelError, load
+    from .corpus import CorpusError, corpus_hash, default_corpus_dir
+    from .training.recipe import baseline_systems, gold_records
+    from .evaluate import errors_by_label, evaluate_systems, markdown_report, pipeline_system, run_meta, save_json
+    from .scoring import headline
+
+    try:
+        nlp = load(model)
+        test, train = gold_records(gold)
+    except (ModelError, CorpusError) as error:
+        fail(str(error))
+    systems = {"nlpkit": pipeline_system(nlp), **baseline_systems(train)}
+    results = evaluate_systems(test, systems)
+    table = {name: headline(r) for name, r in results.items()}
+    from rich.table import Table
+
+    view = Table(title=f"held-out reports: {', '.join(r['id'] for r in test)}")
+    view.add_column("figure")
+    for name in results:
+        view.add_column(name, justify="right")
+    for key in next(iter(table.values())):
+        view.add_row(key, *(f"{table[n][key]:.3f}" for n in results))
+    Console().print(view)
+    if errors:
+        for label, lines in errors_by_label(test, systems["nlpkit"](test)).items():
+            Console().print(f"[bold]{label}[/bold] ({len(lines)})")
+            for line in lines:
+                print(line)
+    if json_out:
+        save_json(results, json_out)
+    if write:
+        meta = run_meta(corpus_hash(default_corpus_dir()), [r["id"] for r in test])
+        write.write_text(markdown_report(results, meta), encoding="utf-8")
+
+
 @corpus_app.command("validate")
 def corpus_validate(path: Optional[Path] = typer.Argument(None, help="corpus folder (default: corpus/)")) -> None:
     """Check every record against ANNOTATION.md; list each problem with report id, offsets and text."""

@@ -1,0 +1,154 @@
+"""Held-out evaluation of a pipeline and of the baselines, in the same run and on the same reports."""
+from __future__ import annotations
+
+import datetime
+import json
+from pathlib import Path
+from typing import Callable, Dict, Iterable, List, Optional, Sequence
+
+from .quantities import find_quantities, parse_quantity
+from .scoring import SENTENCE_LABELS, headline, score
+from .text import sentence_spans
+
+System = Callable[[Sequence[dict]], List[dict]]
+
+
+def pipeline_system(nlp) -> System:
+    """Predictions of a spaCy pipeline, through the same path as ``nlpkit extract``."""
+    from .extract import process
+
+    return lambda records: list(process(nlp, [(r["id"], r["text"]) for r in records]))
+
+
+def regex_quantity_system(records: Sequence[dict]) -> List[dict]:
+    """Baseline: the quantity grammar alone (regular expressions, values by the normaliser)."""
+    out = []
+    for r in records:
+        ents = []
+        for start, end in find_quantities(r["text"]):
+            q = parse_quantity(r["text"][start:end])
+            ents.append({"start": start, "end": end, "label": "QUANTITY", "value": q.value, "unit": q.unit,
+                         "approx": q.approx})
+        out.append({"id": r["id"], "entities": ents, "sentences": []})
+    return out
+
+
+def jieba_system(records: Sequence[dict]) -> List[dict]:
+    """Baseline: jieba.posseg; ``nt`` → ORG, numeral + measure word (``m`` then ``q``) or percent → QUANTITY."""
+    import jieba.posseg as pseg
+
+    out = []
+    for r in records:
+        ents, pos, previous = [], 0, None
+        for word, flag in pseg.cut(r["text"]):
+            start, end = pos, pos + len(word)
+            pos = end
+            if flag == "nt":
+                ents.append({"start": start, "end": end, "label": "ORG"})
+            elif flag == "q" and previous and previous[2] == "m" and previous[1] == start:
+                ents.append({"start": previous[0], "end": end, "label": "QUANTITY"})
+            elif flag == "m" and word.endswith(("%", "％")):
+                ents.append({"start": start, "end": end, "label": "QUANTITY"})
+            previous = (start, end, flag)
+        for e in ents:
+            if e["label"] == "QUANTITY":
+                q = parse_quantity(r["text"][e["start"]:e["end"]])
+                e.update(value=q.value, unit=q.unit, approx=q.approx)
+        out.append({"id": r["id"], "entities": ents, "sentences": []})
+    return out
+
+
+def tfidf_sentence_system(train: Sequence[dict]) -> System:
+    """Baseline: TF-IDF over character 1–3-grams + logistic regression, each sentence on its own."""
+    from sklearn.feature_extraction.text import TfidfVectorizer
+    from sklearn.linear_model import LogisticRegression
+    from sklearn.pipeline import make_pipeline
+
+    texts = [r["text"][s["start"]:s["end"]] for r in train for s in r["sentences"]]
+    labels = [s["label"] for r in train for s in r["sentences"]]
+    model = make_pipeline(TfidfVectorizer(analyzer="char", ngram_range=(1, 3), sublinear_tf=True),
+                          LogisticRegression(max_iter=2000, class_weight="balanced"))
+    model.fit(texts, labels)
+
+    def predict(records: Sequence[dict]) -> List[dict]:
+        out = []
+        for r in records:
+            spans = sentence_spans(r["text"])
+            labels = model.predict([r["text"][s:e] for s, e in spans]) if spans else []
+            out.append({"id": r["id"], "entities": [],
+                        "sentences": [{"start": s, "end": e, "label": l} for (s, e), l in zip(spans, labels)]})
+        return out
+
+    return predict
+
+
+def evaluate_systems(gold: Sequence[dict], systems: Dict[str, System]) -> Dict[str, Dict[str, object]]:
+    return {name: score(gold, system(gold)) for name, system in systems.items()}
+
+
+def errors_by_label(gold: Sequence[dict], predicted: Iterable[dict], context: int = 12) -> Dict[str, List[str]]:
+    """False positives and negatives with context, grouped by label (for choosing the next improvement)."""
+    by_id = {p["id"]: p for p in predicted}
+    out: Dict[str, List[str]] = {}
+    for g in gold:
+        if g.get("entities") is None:
+            continue
+        text = g["text"]
+        pred = by_id.get(g["id"], {"entities": []})
+        gold_set = {(e["start"], e["end"], e["label"]) for e in g["entities"]}
+        pred_set = {(e["start"], e["end"], e["label"]) for e in pred["entities"]}
+        for kind, spans in (("FN", gold_set - pred_set), ("FP", pred_set - gold_set)):
+            for s, e, label in sorted(spans):
+                left, right = text[max(0, s - context):s], text[e:e + context]
+                line = f"{kind} {g['id']}:{s} {left}[{text[s:e]}]{right}".replace("\n", "⏎")
+                out.setdefault(label, []).append(line)
+    return out
+
+
+def markdown_report(results: Dict[str, Dict[str, object]], meta: Dict[str, object]) -> str:
+    """EVALUATION.md: headline table for every system, per-label detail, confusion matrix."""
+    lines = ["# nlpkit evaluation", "", "Written by `nlpkit evaluate --write EVALUATION.md`; do not edit by hand.", ""]
+    for key, value in meta.items():
+        lines.append(f"- {key}: {value}")
+    names = list(results)
+    heads = {n: headline(results[n]) for n in names}
+    keys = list(next(iter(heads.values())))
+    lines += ["", "## Headline (held-out reports)", "", "| figure | " + " | ".join(names) + " |",
+              "|---|" + "---|" * len(names)]
+    for k in keys:
+        lines.append(f"| {k} | " + " | ".join(_cell(results[n], heads[n][k], k) for n in names) + " |")
+    for n in names:
+        r = results[n]
+        lines += ["", f"## {n}", "", "| label | strict P | strict R | strict F | overlap F | gold | predicted |",
+                  "|---|---|---|---|---|---|---|"]
+        for label, v in r["entities"].items():  # type: ignore[union-attr]
+            s, o = v["strict"], v["overlap"]
+            lines.append(f"| {label} | {s['p']:.3f} | {s['r']:.3f} | {s['f']:.3f} | {o['f']:.3f} | {v['n_gold']} | {v['n_pred']} |")
+        lines += ["", "| sentence label | P | R | F |", "|---|---|---|---|"]
+        for label, v in r["sentences"].items():  # type: ignore[union-attr]
+            lines.append(f"| {label} | {v['p']:.3f} | {v['r']:.3f} | {v['f']:.3f} |")
+        lines.append(f"\nSentence accuracy {r['sentences_accuracy']:.3f}; confusion (gold → predicted):\n")
+        cols = list(SENTENCE_LABELS) + ["MISSING"]
+        lines += ["| gold \\ pred | " + " | ".join(cols) + " |", "|---|" + "---|" * len(cols)]
+        for g, row in r["confusion"].items():  # type: ignore[union-attr]
+            lines.append(f"| {g} | " + " | ".join(str(row.get(c, 0)) for c in cols) + " |")
+    return "\n".join(lines) + "\n"
+
+
+def _cell(result: Dict[str, object], value: Optional[float], key: str) -> str:
+    entities = result["entities"]  # type: ignore[index]
+    if key.startswith("sentence") and not any(result["sentences"][l]["p"] for l in result["sentences"]):  # type: ignore[index]
+        return "–"
+    label = key.split()[0]
+    if label in entities and not entities[label]["n_pred"]:
+        return "–"
+    return f"{value:.3f}"
+
+
+def run_meta(corpus_hash: str, gold_ids: Sequence[str]) -> Dict[str, object]:
+    return {"date": datetime.date.today().isoformat(), "corpus hash": corpus_hash,
+            "reports scored": ", ".join(gold_ids)}
+
+
+def save_json(results: Dict[str, object], path: Path) -> None:
+    path.write_text(json.dumps(results, ensure_ascii=False, indent=1), encoding="utf-8")

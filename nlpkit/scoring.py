@@ -1,0 +1,118 @@
+"""Scoring predictions against gold records (both in the record format of ANNOTATION.md).
+
+Works on records, not Docs, so any system that writes the output contract can be scored. Entities are scored
+only on gold documents that carry the entity layer; a gold document without a prediction counts as all missed.
+"""
+from __future__ import annotations
+
+from collections import Counter
+from typing import Dict, Iterable, List, Optional, Sequence, Tuple
+
+ENTITY_LABELS = ("ORG", "QUANTITY", "MEASURE")
+SENTENCE_LABELS = ("ACHIEVEMENT", "PROBLEM", "PLAN", "OTHER")
+CONTENT_LABELS = ("ACHIEVEMENT", "PROBLEM", "PLAN")
+
+
+def prf(tp: float, n_pred: float, n_gold: float) -> Dict[str, float]:
+    p = tp / n_pred if n_pred else 0.0
+    r = tp / n_gold if n_gold else 0.0
+    return {"p": p, "r": r, "f": 2 * p * r / (p + r) if p + r else 0.0}
+
+
+def _overlap_matches(gold: List[Tuple[int, int]], pred: List[Tuple[int, int]]) -> Tuple[int, int]:
+    """(predicted spans overlapping some gold span, gold spans overlapping some predicted span)."""
+    hit_pred = sum(any(s < ge and gs < e for gs, ge in gold) for s, e in pred)
+    hit_gold = sum(any(s < pe and ps < e for ps, pe in pred) for s, e in gold)
+    return hit_pred, hit_gold
+
+
+def values_match(gold: dict, pred: dict) -> bool:
+    """QUANTITY value and unit agree (numbers compared with a relative tolerance of 1e-6)."""
+    if gold.get("unit") != pred.get("unit"):
+        return False
+    a, b = gold.get("value"), pred.get("value")
+    if isinstance(a, list) and isinstance(b, list) and len(a) == len(b):
+        return all(values_match({"value": x, "unit": ""}, {"value": y, "unit": ""}) for x, y in zip(a, b))
+    if isinstance(a, (int, float)) and isinstance(b, (int, float)):
+        return abs(a - b) <= 1e-6 * max(1.0, abs(a))
+    return a == b
+
+
+def score(gold_records: Sequence[dict], predicted: Iterable[dict]) -> Dict[str, object]:
+    """Entity P/R/F per label (strict and overlap), micro F, QUANTITY value+unit accuracy, sentence scores."""
+    by_id = {p["id"]: p for p in predicted}
+    counts: Dict[str, Counter] = {label: Counter() for label in ENTITY_LABELS}
+    matched_q = correct_q = 0
+    confusion = {g: Counter() for g in SENTENCE_LABELS}
+    sent_tp, sent_pred, sent_gold = Counter(), Counter(), Counter()
+    missing: List[str] = []
+    for gold in gold_records:
+        pred = by_id.get(gold["id"])
+        if pred is None:
+            missing.append(gold["id"])
+            pred = {"entities": [], "sentences": []}
+        if gold.get("entities") is not None:
+            for label in ENTITY_LABELS:
+                g = [e for e in gold["entities"] if e["label"] == label]
+                p = [e for e in pred["entities"] if e["label"] == label]
+                gspans = {(e["start"], e["end"]): e for e in g}
+                pspans = {(e["start"], e["end"]): e for e in p}
+                strict = set(gspans) & set(pspans)
+                hit_pred, hit_gold = _overlap_matches(list(gspans), list(pspans))
+                counts[label].update(
+                    tp=len(strict), pred=len(pspans), gold=len(gspans), ov_pred=hit_pred, ov_gold=hit_gold
+                )
+                if label == "QUANTITY":
+                    matched_q += len(strict)
+                    correct_q += sum(values_match(gspans[k], pspans[k]) for k in strict)
+        gsent = {(s["start"], s["end"]): s["label"] for s in gold.get("sentences", [])}
+        psent = {(s["start"], s["end"]): s["label"] for s in pred.get("sentences", [])}
+        for key, label in gsent.items():
+            sent_gold[label] += 1
+            predicted_label = psent.get(key)
+            confusion[label][predicted_label or "MISSING"] += 1
+            if predicted_label == label:
+                sent_tp[label] += 1
+        for key, label in psent.items():
+            sent_pred[label] += 1
+    entities = {}
+    for label, c in counts.items():
+        entities[label] = {
+            "strict": prf(c["tp"], c["pred"], c["gold"]),
+            "overlap": {**prf(c["ov_pred"], c["pred"], c["ov_gold"] and c["gold"]),
+                        "p": c["ov_pred"] / c["pred"] if c["pred"] else 0.0,
+                        "r": c["ov_gold"] / c["gold"] if c["gold"] else 0.0},
+            "n_gold": c["gold"],
+            "n_pred": c["pred"],
+        }
+        o = entities[label]["overlap"]
+        o["f"] = 2 * o["p"] * o["r"] / (o["p"] + o["r"]) if o["p"] + o["r"] else 0.0
+    total = Counter()
+    for c in counts.values():
+        total.update(c)
+    sentences = {label: prf(sent_tp[label], sent_pred[label], sent_gold[label]) for label in SENTENCE_LABELS}
+    n_sent = sum(sent_gold.values())
+    return {
+        "entities": entities,
+        "entities_micro_f": prf(total["tp"], total["pred"], total["gold"])["f"],
+        "quantity_value_unit_accuracy": correct_q / matched_q if matched_q else 0.0,
+        "quantity_matched": matched_q,
+        "sentences": sentences,
+        "sentences_macro_f": sum(sentences[l]["f"] for l in CONTENT_LABELS) / len(CONTENT_LABELS),
+        "sentences_accuracy": sum(sent_tp.values()) / n_sent if n_sent else 0.0,
+        "confusion": {g: dict(c) for g, c in confusion.items()},
+        "missing_documents": missing,
+    }
+
+
+def headline(scores: Dict[str, object]) -> Dict[str, Optional[float]]:
+    """The figures the targets are stated in."""
+    ents = scores["entities"]  # type: ignore[index]
+    return {
+        "QUANTITY strict F": ents["QUANTITY"]["strict"]["f"],
+        "ORG strict F": ents["ORG"]["strict"]["f"],
+        "MEASURE overlap F": ents["MEASURE"]["overlap"]["f"],
+        "MEASURE strict F": ents["MEASURE"]["strict"]["f"],
+        "QUANTITY value+unit acc": scores["quantity_value_unit_accuracy"],
+        "sentence macro-F (A/P/P)": scores["sentences_macro_f"],
+    }

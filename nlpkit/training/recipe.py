@@ -1,0 +1,81 @@
+"""The training recipe behind ``nlpkit train`` and the gold/baseline set-up behind ``nlpkit evaluate``."""
+from __future__ import annotations
+
+import json
+import shutil
+from pathlib import Path
+from typing import Dict, List, Optional, Tuple
+
+from .. import corpus as gold_corpus
+from .. import model_path
+
+
+def train_pipeline(config: Path, corpus_dir: Path, output: Path, *, ship: bool) -> Dict[str, float]:
+    """``spacy train`` with the corpus path set, then test-split scores into the model's meta.json."""
+    from spacy.cli.train import train
+
+    from .. import load
+    from ..evaluate import evaluate_systems, pipeline_system
+    from ..scoring import headline
+
+    train(config, output, overrides={"paths.corpus": str(corpus_dir)})
+    best = output / "model-best"
+    test, _ = gold_records(None, corpus_dir)
+    scores = headline(evaluate_systems(test, {"nlpkit": pipeline_system(load(best))})["nlpkit"])
+    meta_path = best / "meta.json"
+    meta = json.loads(meta_path.read_text(encoding="utf-8"))
+    meta.update(
+        name="nlpkit_reports",
+        version="0.1.0",
+        description="nlpkit: ORG, QUANTITY, MEASURE and sentence sections for Chinese government work reports",
+        license="MIT (model trained on public documents; UD GSDSimp not used)",
+    )
+    meta["nlpkit"] = {
+        "corpus_hash": gold_corpus.corpus_hash(corpus_dir),
+        "test_reports": [r["id"] for r in test],
+        "test_scores": scores,
+    }
+    meta_path.write_text(json.dumps(meta, ensure_ascii=False, indent=2), encoding="utf-8")
+    if ship:
+        target = model_path()
+        if target.exists():
+            shutil.rmtree(target)
+        shutil.copytree(best, target)
+    return scores
+
+
+def gold_records(path: Optional[Path], corpus_dir: Optional[Path] = None) -> Tuple[List[dict], List[dict]]:
+    """(gold records to score, training records for the baselines).
+
+    Default: the corpus test split, with the train split for the baselines. A file or folder of
+    gold JSONL is scored as given (the baselines then train on the whole corpus).
+    """
+    corpus_dir = Path(corpus_dir or gold_corpus.default_corpus_dir())
+    records = gold_corpus.read_records(corpus_dir)
+    if path is None:
+        split = gold_corpus.splits(corpus_dir, records)
+        test = [r for r in records if r["id"] in set(split["test"])]
+        train = [r for r in records if r["id"] in set(split["train"])]
+        return test, train
+    files = sorted(path.glob("*.jsonl")) if path.is_dir() else [path]
+    if not files or not all(f.exists() for f in files):
+        raise gold_corpus.CorpusError(f"{path}: no gold .jsonl files")
+    test = [json.loads(l) for f in files for l in f.read_text(encoding="utf-8").splitlines() if l.strip()]
+    test_ids = {r["id"] for r in test}
+    return test, [r for r in records if r["id"] not in test_ids]
+
+
+def baseline_systems(train: List[dict]) -> Dict[str, object]:
+    """The baselines of the evaluation, trained where they learn on the same training reports."""
+    from ..evaluate import jieba_system, regex_quantity_system, tfidf_sentence_system
+
+    systems: Dict[str, object] = {
+        "regex quantities": regex_quantity_system,
+        "tfidf+LR sentences": tfidf_sentence_system(train),
+    }
+    try:
+        import jieba  # noqa: F401  (optional extra: nlpkit[baselines])
+    except ImportError:
+        return systems
+    systems["jieba.posseg"] = jieba_system
+    return systems

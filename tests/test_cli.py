@@ -1,0 +1,78 @@
+"""The command line through a subprocess: the output contract, and one clear line for every bad input."""
+import json
+import subprocess
+import sys
+
+import pytest
+
+from .conftest import ROOT
+
+
+def run(*args, stdin=None):
+    return subprocess.run([sys.executable, "-m", "nlpkit", *args], input=stdin, capture_output=True, cwd=ROOT)
+
+
+def test_extract_seed_writes_the_record_contract(tmp_path):
+    out = tmp_path / "out.jsonl"
+    result = run("extract", "seeds/000_3e17749378be4d7b.txt", "--format", "jsonl", "-o", str(out))
+    assert result.returncode == 0, result.stderr.decode()
+    record = json.loads(out.read_text(encoding="utf-8"))
+    text = (ROOT / "seeds" / "000_3e17749378be4d7b.txt").read_text(encoding="utf-8")
+    assert record["id"] == "000_3e17749378be4d7b" and record["text"] == text
+    assert {e["label"] for e in record["entities"]} <= {"ORG", "QUANTITY", "MEASURE"}
+    assert "QUANTITY" in {e["label"] for e in record["entities"]}
+    for ent in record["entities"]:
+        assert text[ent["start"]:ent["end"]] == ent["text"]
+        if ent["label"] == "QUANTITY":
+            assert {"value", "unit", "approx"} <= set(ent)
+    assert record["sentences"] and {s["label"] for s in record["sentences"]} <= {"ACHIEVEMENT", "PROBLEM", "PLAN", "OTHER"}
+
+
+def test_stdin_gbk_and_empty_input():
+    result = run("extract", "-", stdin="今年检查企业4053家。".encode("gbk"))
+    record = json.loads(result.stdout)
+    assert record["text"] == "今年检查企业4053家。"
+    empty = json.loads(run("extract", "-", stdin=b"  \n").stdout)
+    assert empty["entities"] == [] and empty["sentences"] == []
+
+
+@pytest.mark.parametrize(
+    "content,name,message",
+    [
+        (b"%PDF-1.5 binary", "scan.txt", "not a text file (a PDF file)"),
+        (b"\x81\x20\xfe\xff\x80", "bad.txt", "cannot decode"),
+        (b'{"id": "a", "text": "x"}\n{broken\n', "in.jsonl", "in.jsonl:2: malformed JSON"),
+    ],
+)
+def test_bad_input_gives_one_line_and_exit_2_and_no_output(tmp_path, content, name, message):
+    path = tmp_path / name
+    path.write_bytes(content)
+    out = tmp_path / "out.jsonl"
+    result = run("extract", str(path), "-o", str(out))
+    stderr = result.stderr.decode()
+    assert result.returncode == 2 and message in stderr and "Traceback" not in stderr
+    assert not out.exists()
+
+
+def test_skip_mode_goes_on_and_exits_1(tmp_path):
+    (tmp_path / "a.txt").write_text("全年检查3次。", encoding="utf-8")
+    (tmp_path / "b.txt").write_bytes(b"\x89PNG\r\n\x1a\n")
+    out = tmp_path / "out.jsonl"
+    result = run("extract", str(tmp_path), "--on-error", "skip", "-o", str(out))
+    assert result.returncode == 1 and "skipped" in result.stderr.decode()
+    assert [json.loads(l)["id"] for l in out.read_text().splitlines()] == ["a"]
+
+
+def test_missing_model_and_path(tmp_path):
+    result = run("extract", "seeds", "--model", str(tmp_path / "none"))
+    assert result.returncode == 2 and "no trained pipeline" in result.stderr.decode()
+    result = run("extract", str(tmp_path / "missing.txt"))
+    assert result.returncode == 2 and "no such file" in result.stderr.decode()
+
+
+def test_csv_has_one_row_per_entity(tmp_path):
+    out = tmp_path / "out.csv"
+    run("extract", "-", "--format", "csv", "-o", str(out), stdin="下拨资金3.2亿元，检查企业4053家。".encode())
+    rows = out.read_text(encoding="utf-8").splitlines()
+    assert rows[0] == "id,label,text,start,end,value,unit,approx,section"
+    assert "stdin,QUANTITY,3.2亿元,4,10,320000000,元,False," in rows[1]

@@ -1,0 +1,36 @@
+"""Training smoke test: the shipped config trains a few steps on the tiny corpus through the registered reader."""
+import json
+import subprocess
+import sys
+
+import pytest
+import spacy
+
+from .conftest import ROOT
+
+
+@pytest.mark.slow
+def test_spacy_train_with_registered_reader(tiny_corpus, tmp_path):
+    result = subprocess.run(
+        [sys.executable, "-m", "spacy", "train", str(ROOT / "configs" / "pipeline.cfg"), "--output", str(tmp_path),
+         "--paths.corpus", str(tiny_corpus), "--training.max_steps", "20", "--training.eval_frequency", "10"],
+        capture_output=True, text=True,
+    )
+    assert result.returncode == 0, result.stderr[-2000:]
+    nlp = spacy.load(tmp_path / "model-last")
+    doc = nlp("一、工作回顾\n县应急管理局开展检查12场。")
+    assert [s.label_ for s in doc.spans["sentences"]]
+    assert any(e.label_ == "QUANTITY" for e in doc.ents)
+
+
+def test_shipped_pipeline_meta_records_corpus_and_scores(shipped_nlp):
+    meta = shipped_nlp.meta["nlpkit"]
+    assert len(meta["corpus_hash"]) == 64
+    assert set(meta["test_scores"]) >= {"QUANTITY strict F", "sentence macro-F (A/P/P)"}
+
+
+def test_shipped_pipeline_loads_without_importing_nlpkit():
+    code = "import spacy, sys; nlp = spacy.load(sys.argv[1]); print(nlp.pipe_names); assert 'nlpkit' not in sys.modules"
+    path = str(ROOT / "nlpkit" / "models" / "zh_nlpkit_reports")
+    result = subprocess.run([sys.executable, "-c", code, path], capture_output=True, text=True)
+    assert result.returncode == 0, result.stderr[-1500:]
