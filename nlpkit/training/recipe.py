@@ -14,12 +14,16 @@ def train_pipeline(config: Path, corpus_dir: Path, output: Path, *, ship: bool) 
     """``spacy train`` with the corpus path set, then test-split scores into the model's meta.json."""
     from spacy.cli.train import train
 
+    train(config, output, overrides={"paths.corpus": str(corpus_dir)})
+    return finalize_model(output / "model-best", corpus_dir, ship=ship)
+
+
+def finalize_model(best: Path, corpus_dir: Path, *, ship: bool) -> Dict[str, float]:
+    """Score a trained pipeline on the test split, record scores and corpus hash in its meta, ship it."""
     from .. import load
     from ..evaluate import evaluate_systems, pipeline_system
     from ..scoring import headline
 
-    train(config, output, overrides={"paths.corpus": str(corpus_dir)})
-    best = output / "model-best"
     test, _ = gold_records(None, corpus_dir)
     scores = headline(evaluate_systems(test, {"nlpkit": pipeline_system(load(best))})["nlpkit"])
     meta_path = best / "meta.json"
