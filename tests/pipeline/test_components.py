@@ -14,7 +14,7 @@ def blank():
 
 def test_quantity_ruler_and_normalizer():
     nlp = blank()
-    nlp.add_pipe("nlpkit_quantity_ruler")
+    nlp.add_pipe("nlpkit_regex_ruler")
     nlp.add_pipe("nlpkit_quantity_normalizer")
     doc = nlp("下拨资金3.2亿元，检查企业4053家。")
     assert [(e.text, e._.value, e._.unit, e._.approx) for e in doc.ents] == [
@@ -23,20 +23,34 @@ def test_quantity_ruler_and_normalizer():
     ]
 
 
-def test_quantity_ruler_keeps_existing_entities():
+def test_regex_ruler_keeps_other_labels_and_overwrites_its_own():
     nlp = blank()
-    nlp.add_pipe("nlpkit_quantity_ruler")
-    doc = nlp.make_doc("开展“2614”工作法3次")
-    doc.ents = [doc.char_span(2, 11, label="MEASURE")]
-    doc = nlp.get_pipe("nlpkit_quantity_ruler")(doc)
-    assert [(e.text, e.label_) for e in doc.ents] == [("“2614”工作法", "MEASURE"), ("3次", "QUANTITY")]
+    ruler = nlp.add_pipe("nlpkit_regex_ruler", config={"overwrite": True})
+    doc = nlp.make_doc("开展“2614”工作法3次，检查5万余份")
+    doc.ents = [doc.char_span(2, 11, label="MEASURE"), doc.char_span(17, 19, label="QUANTITY")]
+    doc = ruler(doc)
+    assert [(e.text, e.label_) for e in doc.ents] == [
+        ("“2614”工作法", "MEASURE"), ("3次", "QUANTITY"), ("5万余份", "QUANTITY")
+    ]
 
 
-def test_char_normalizer_sets_norm_not_text():
+def test_org_and_measure_finders():
     nlp = blank()
-    nlp.add_pipe("nlpkit_char_normalizer")
-    doc = nlp("區１")
-    assert [t.text for t in doc] == ["區", "１"] and [t.norm_ for t in doc] == ["区", "1"]
+    nlp.add_pipe("nlpkit_regex_ruler", name="org", config={"label": "ORG", "finder": {"@misc": "nlpkit.org_finder.v1"}})
+    nlp.add_pipe(
+        "nlpkit_regex_ruler", name="measure", config={"label": "MEASURE", "finder": {"@misc": "nlpkit.measure_finder.v1"}}
+    )
+    doc = nlp("市安委办和国务院印发《安全生产法》，开展“五进”活动，县委书记讲话。")
+    assert [(e.text, e.label_) for e in doc.ents] == [
+        ("市安委办", "ORG"), ("国务院", "ORG"), ("安全生产法", "MEASURE"), ("“五进”活动", "MEASURE")
+    ]
+
+
+def test_char_features_set_norm_not_text():
+    nlp = blank()
+    nlp.add_pipe("nlpkit_char_features")
+    doc = nlp("區１局")
+    assert [t.text for t in doc] == ["區", "１", "局"] and [t.norm_ for t in doc] == ["区", "1", "局"]
 
 
 def test_sentencizer_follows_annotation_rule():

@@ -1,0 +1,105 @@
+"""Rule parts that feed the statistical NER's output: regular-expression finders registered by name.
+
+A finder is a registered function ``text -> [(start, end)]``; the ``nlpkit_regex_ruler`` factory adds its spans
+to ``doc.ents`` without overriding other labels. Each finder is a measured choice (EVALUATION.md).
+"""
+from __future__ import annotations
+
+import re
+from functools import lru_cache
+from importlib import resources
+from typing import Callable, Iterable, List, Tuple
+
+import spacy
+from spacy.language import Language
+from spacy.tokens import Doc, Span
+from spacy.util import filter_spans
+
+from ..quantities import find_quantities
+
+Finder = Callable[[str], Iterable[Tuple[int, int]]]
+
+JURISDICTION = r"(?:xx|XX|[省市县区州镇乡]|[\u4e00-\u9fff]{1,5}?[省市县区州旗])"
+LOCAL_BODY = (
+    r"(?:应急管理局|应急管理厅|应急局|应急厅|安委会办公室|安委会|安委办|减灾委|防指|森防指|防汛抗旱指挥部|"
+    r"委办|政府办|委|政府|人民政府|人大常委会|人大|政协|纪委|消防救援支队|消防救援大队|森林消防支队)"
+)
+MEASURE_HEADS = (
+    "工作法|行动|机制|体系|制度|工程|措施|清单|模式|活动|改革|专项整治|预案|任务|战略|倡议|规划|方案|计划|政策|试点"
+)
+
+
+@lru_cache(maxsize=1)
+def org_names() -> Tuple[str, ...]:
+    text = resources.files("nlpkit.resources").joinpath("org_names.txt").read_text(encoding="utf-8")
+    names = {line.strip() for line in text.splitlines() if line.strip() and not line.startswith("#")}
+    return tuple(sorted(names, key=len, reverse=True))
+
+
+@spacy.registry.misc("nlpkit.quantity_finder.v1")
+def quantity_finder() -> Finder:
+    """The quantity grammar (nlpkit.quantities)."""
+    return lambda text: list(find_quantities(text))
+
+
+@spacy.registry.misc("nlpkit.org_finder.v1")
+def org_finder() -> Finder:
+    """Standing national bodies by name, and local bodies: jurisdiction + a body word (市安委办, xx县应急管理局)."""
+    names = "|".join(re.escape(n) for n in org_names())
+    pattern = re.compile(rf"(?:{names})|{JURISDICTION}{LOCAL_BODY}(?![\u4e00-\u9fff]{{0,1}}(?:书记|主任|常委|委员|会议))")
+    return lambda text: [m.span() for m in pattern.finditer(text)]
+
+
+@spacy.registry.misc("nlpkit.measure_finder.v1")
+def measure_finder() -> Finder:
+    """Policy documents in 《》 (without the brackets) and quoted names followed by a head word (with quotes)."""
+    titled = re.compile(r"《([^《》\n]{2,40})》")
+    quoted = re.compile(rf"“[^“”\n]{{1,16}}”(?:工作)?(?:{MEASURE_HEADS})")
+
+    def find(text: str) -> List[Tuple[int, int]]:
+        return [m.span(1) for m in titled.finditer(text)] + [m.span() for m in quoted.finditer(text)]
+
+    return find
+
+
+@Language.factory(
+    "nlpkit_regex_ruler",
+    assigns=["doc.ents"],
+    default_config={"label": "QUANTITY", "finder": {"@misc": "nlpkit.quantity_finder.v1"}, "overwrite": False},
+)
+def make_regex_ruler(nlp: Language, name: str, label: str, finder: Finder, overwrite: bool) -> "RegexRuler":
+    return RegexRuler(name=name, label=label, finder=finder, overwrite=overwrite)
+
+
+class RegexRuler:
+    """Add a finder's spans as entities of one label.
+
+    Entities of other labels are never overridden; with ``overwrite`` a found span replaces overlapping
+    statistical entities of its own label (the finder's boundaries are the more precise there).
+    """
+
+    def __init__(self, name: str, label: str, finder: Finder, overwrite: bool = False) -> None:
+        self.name = name
+        self.label = label
+        self.finder = finder
+        self.overwrite = overwrite
+
+    def __call__(self, doc: Doc) -> Doc:
+        found: List[Span] = []
+        for start, end in self.finder(doc.text):
+            span = doc.char_span(start, end, label=self.label, alignment_mode="strict")
+            if span is not None:
+                found.append(span)
+        if not found:
+            return doc
+        found = filter_spans(found)
+        covered = {i for span in found for i in range(span.start, span.end)}
+        kept = [
+            ent
+            for ent in doc.ents
+            if not (self.overwrite and ent.label_ == self.label and covered.intersection(range(ent.start, ent.end)))
+        ]
+        taken = {i for ent in kept for i in range(ent.start, ent.end)}
+        new = [span for span in found if not taken.intersection(range(span.start, span.end))]
+        doc.ents = sorted(kept + new, key=lambda span: span.start)
+        return doc

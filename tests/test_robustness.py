@@ -1,0 +1,63 @@
+"""Messy input: any string, odd whitespace and forms, very long documents; offsets always index the text."""
+import json
+import subprocess
+import sys
+
+import spacy
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from nlpkit.extract import pieces, process
+
+from .conftest import ROOT
+
+
+def check_record(record, text):
+    assert record["text"] == text
+    previous = 0
+    for ent in record["entities"]:
+        assert previous <= ent["start"] < ent["end"] <= len(text)
+        assert text[ent["start"]:ent["end"]] == ent["text"]
+        previous = ent["end"]
+    previous = 0
+    for sent in record["sentences"]:
+        assert previous <= sent["start"] < sent["end"] <= len(text)
+        previous = sent["end"]
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(st.text(max_size=200))
+def test_any_string_gives_a_valid_record(shipped_nlp, text):
+    record = next(process(shipped_nlp, [("x", text)]))
+    check_record(record, text)
+
+
+def test_odd_forms_keep_offsets(shipped_nlp):
+    text = "區應急管理局\r\n開展檢查１２３家次，\t整改隐患５万余处\u3000\u00a0；下降６０％。" + "无标点长句" * 400
+    record = next(process(shipped_nlp, [("x", text)]))
+    check_record(record, text)
+    assert any(e["label"] == "QUANTITY" and e["text"] == "１２３家次" for e in record["entities"])
+
+
+def test_long_documents_are_processed_in_pieces_with_global_offsets():
+    nlp = spacy.blank("zh")
+    nlp.add_pipe("nlpkit_sentencizer")
+    nlp.add_pipe("nlpkit_regex_ruler")
+    nlp.add_pipe("nlpkit_quantity_normalizer")
+    unit = "全年检查企业4053家。\n"
+    text = unit * 50_000  # 650,000 characters
+    assert len(pieces(text, 100_000)) == 7
+    record = next(process(nlp, [("long", text)], piece_chars=100_000))
+    assert len(record["entities"]) == 50_000
+    last = record["entities"][-1]
+    assert text[last["start"]:last["end"]] == "4053家" and last["value"] == 4053
+
+
+def test_replace_mode_reports_undecodable_bytes(tmp_path):
+    path = tmp_path / "bad.txt"
+    path.write_bytes("检查3次".encode("utf-8") + b"\x81\x20\xfe\xff\x80")
+    result = subprocess.run([sys.executable, "-m", "nlpkit", "extract", str(path), "--errors", "replace"],
+                            capture_output=True, cwd=ROOT)
+    assert result.returncode == 0
+    assert "undecodable bytes replaced" in result.stderr.decode()
+    assert "\ufffd" in json.loads(result.stdout)["text"]
