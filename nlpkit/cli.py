@@ -123,21 +123,49 @@ def evaluate(
     errors: bool = typer.Option(False, "--errors", help="list false positives/negatives with context"),
     json_out: Optional[Path] = typer.Option(None, "--json", help="write all scores as JSON"),
     write: Optional[Path] = typer.Option(None, "--write", help="write the Markdown report (EVALUATION.md)"),
+    cv: bool = typer.Option(False, "--cv", help="leave-one-report-out: retrain every fold (slow: minutes a fold)"),
+    config: Path = typer.Option(Path("configs/pipeline.cfg"), help="config retrained in --cv"),
+    baseline_config: Path = typer.Option(Path("configs/baseline_ner.cfg"), help="spaCy default NER config for --cv"),
+    work_dir: Path = typer.Option(Path("training/cv"), help="fold models for --cv"),
+    cv_steps: int = typer.Option(0, help="--cv: train every system this many steps (0: as configured)"),
+    script: Optional[str] = typer.Option(None, help="convert the gold texts first: s2t or t2s (robustness)"),
 ) -> None:
     """Score a pipeline and the baselines on held-out gold reports, side by side."""
     from . import ModelError, load
-    from .corpus import CorpusError, corpus_hash, default_corpus_dir
+    from .corpus import CorpusError, corpus_hash, default_corpus_dir, has_entities, read_records
     from .training.recipe import baseline_systems, gold_records
-    from .evaluate import errors_by_label, evaluate_systems, markdown_report, pipeline_system, run_meta, save_json
+    from .evaluate import (
+        convert_script, errors_by_label, evaluate_systems, markdown_report, pipeline_system, run_meta, save_json
+    )
     from .scoring import headline
 
+    per_fold = None
     try:
-        nlp = load(model)
-        test, train = gold_records(gold)
+        if cv:
+            from rich.progress import Progress
+
+            from .training.recipe import cross_validate
+
+            with Progress(console=err) as progress:
+                task = progress.add_task("leave-one-report-out", total=None)
+                results, per_fold = cross_validate(
+                    config, baseline_config, default_corpus_dir(), work_dir, max_steps=cv_steps,
+                    on_fold=lambda done, total, rid: progress.update(task, completed=done, total=total,
+                                                                     description=f"fold {done}/{total} ({rid})"),
+                )
+            test = [r for r in read_records() if has_entities(r)]
+            systems = {}
+        else:
+            nlp = load(model)
+            test, train = gold_records(gold)
+            if script:
+                if script not in ("s2t", "t2s"):
+                    fail("--script must be s2t or t2s")
+                test = [convert_script(r, script) for r in test]
+            systems = {"nlpkit": pipeline_system(nlp), **baseline_systems(train)}
+            results = evaluate_systems(test, systems)
     except (ModelError, CorpusError) as error:
         fail(str(error))
-    systems = {"nlpkit": pipeline_system(nlp), **baseline_systems(train)}
-    results = evaluate_systems(test, systems)
     table = {name: headline(r) for name, r in results.items()}
     from rich.table import Table
 
@@ -148,7 +176,7 @@ def evaluate(
     for key in next(iter(table.values())):
         view.add_row(key, *(f"{table[n][key]:.3f}" for n in results))
     Console().print(view)
-    if errors:
+    if errors and systems:
         for label, lines in errors_by_label(test, systems["nlpkit"](test)).items():
             Console().print(f"[bold]{label}[/bold] ({len(lines)})")
             for line in lines:
@@ -157,7 +185,31 @@ def evaluate(
         save_json(results, json_out)
     if write:
         meta = run_meta(corpus_hash(default_corpus_dir()), [r["id"] for r in test])
-        write.write_text(markdown_report(results, meta), encoding="utf-8")
+        meta["protocol"] = (
+            f"leave-one-report-out, every system retrained per fold ({cv_steps or 'configured'} steps)"
+            if cv else "fixed test split (corpus/splits.json)"
+        )
+        write.write_text(markdown_report(results, meta, per_fold), encoding="utf-8")
+
+
+@app.command()
+def bench(
+    model: Optional[Path] = typer.Option(None, "--model", "-m", help="pipeline folder (default: the shipped one)"),
+    chars: int = typer.Option(1_000_000, help="at least this many characters of text"),
+    write: Optional[Path] = typer.Option(None, "--write", help="write the Markdown report (BENCHMARK.md)"),
+) -> None:
+    """Speed per component and whole pipeline (1 and 2 processes), load time, peak memory, size, baselines."""
+    from . import model_path
+    from .bench import markdown, run_bench
+
+    target = model or model_path()
+    if not (target / "config.cfg").exists():
+        fail(f"no trained pipeline at {target}")
+    figures = run_bench(target, chars, report=lambda line: err.print(line, highlight=False))
+    text = markdown(figures)
+    print(text)
+    if write:
+        write.write_text(text, encoding="utf-8")
 
 
 @corpus_app.command("validate")

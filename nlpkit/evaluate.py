@@ -82,6 +82,19 @@ def tfidf_sentence_system(train: Sequence[dict]) -> System:
     return predict
 
 
+def convert_script(record: dict, direction: str) -> dict:
+    """The record with its text converted character by character (OpenCC ``s2t`` or ``t2s``).
+
+    Character by character keeps every offset valid; a character whose conversion is not one character stays.
+    """
+    from opencc import OpenCC
+
+    converter = OpenCC(direction)
+    chars = [converter.convert(c) for c in record["text"]]
+    text = "".join(new if len(new) == 1 else old for new, old in zip(chars, record["text"]))
+    return {**record, "text": text}
+
+
 def evaluate_systems(gold: Sequence[dict], systems: Dict[str, System]) -> Dict[str, Dict[str, object]]:
     return {name: score(gold, system(gold)) for name, system in systems.items()}
 
@@ -105,7 +118,11 @@ def errors_by_label(gold: Sequence[dict], predicted: Iterable[dict], context: in
     return out
 
 
-def markdown_report(results: Dict[str, Dict[str, object]], meta: Dict[str, object]) -> str:
+def markdown_report(
+    results: Dict[str, Dict[str, object]],
+    meta: Dict[str, object],
+    per_fold: Optional[Dict[str, Dict[str, Dict[str, float]]]] = None,
+) -> str:
     """EVALUATION.md: headline table for every system, per-label detail, confusion matrix."""
     lines = ["# nlpkit evaluation", "", "Written by `nlpkit evaluate --write EVALUATION.md`; do not edit by hand.", ""]
     for key, value in meta.items():
@@ -117,6 +134,13 @@ def markdown_report(results: Dict[str, Dict[str, object]], meta: Dict[str, objec
               "|---|" + "---|" * len(names)]
     for k in keys:
         lines.append(f"| {k} | " + " | ".join(_cell(results[n], heads[n][k], k) for n in names) + " |")
+    if per_fold:
+        lines += ["", "## Per fold (held-out report: headline figures)", ""]
+        for key in keys:
+            lines += [f"### {key}", "", "| report | " + " | ".join(names) + " |", "|---|" + "---|" * len(names)]
+            for rid, figures in per_fold.items():
+                lines.append(f"| {rid} | " + " | ".join(f"{figures[n][key]:.3f}" for n in names) + " |")
+            lines.append("")
     for n in names:
         r = results[n]
         lines += ["", f"## {n}", "", "| label | strict P | strict R | strict F | overlap F | gold | predicted |",

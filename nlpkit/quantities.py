@@ -14,6 +14,8 @@ from functools import lru_cache
 from importlib import resources
 from typing import Iterator, List, Optional, Tuple, Union
 
+from .text import normalize_text
+
 Number = Union[int, float]
 Value = Union[Number, List[Number], None]
 
@@ -211,7 +213,7 @@ def parse_quantity(surface: str) -> Quantity:
         low_s, infix, unit, tail = single.groups()
         unit_low, high_s, infix_high = "", None, None
     low_s, unit = _unit_owns_multiplier(low_s, unit or unit_low)
-    unit = unit.replace("％", "%")
+    unit = normalize_text(unit)  # one spelling per unit: simplified, half-width (個 → 个, ％ → %)
     inner = re.search("[余多几幾]", low_s + (high_s or ""))
     approx = approx or bool(infix or infix_high or tail or inner)
     if high_s is None:

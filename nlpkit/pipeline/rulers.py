@@ -16,6 +16,7 @@ from spacy.tokens import Doc, Span
 from spacy.util import filter_spans
 
 from ..quantities import find_quantities
+from ..text import normalize_text
 
 Finder = Callable[[str], Iterable[Tuple[int, int]]]
 
@@ -86,7 +87,8 @@ class RegexRuler:
 
     def __call__(self, doc: Doc) -> Doc:
         found: List[Span] = []
-        for start, end in self.finder(doc.text):
+        # Finders read the normalised text (simplified, half-width; same length), so one rule serves both scripts.
+        for start, end in self.finder(normalize_text(doc.text)):
             span = doc.char_span(start, end, label=self.label, alignment_mode="strict")
             if span is not None:
                 found.append(span)

@@ -83,3 +83,54 @@ def baseline_systems(train: List[dict]) -> Dict[str, object]:
         return systems
     systems["jieba.posseg"] = jieba_system
     return systems
+
+
+def cross_validate(
+    config: Path,
+    baseline_config: Optional[Path],
+    corpus_dir: Path,
+    work_dir: Path,
+    on_fold=None,
+    max_steps: int = 0,
+) -> Tuple[Dict[str, Dict[str, object]], Dict[str, Dict[str, Dict[str, float]]]]:
+    """Leave-one-report-out over the fully annotated reports, every system trained on the same folds.
+
+    Each fold trains ``config`` (and ``baseline_config``, spaCy's default NER) on every other report, with a
+    training report as the dev set (model selection never sees the held-out report), and predicts the
+    held-out one. ``max_steps`` (if set) shortens training for every system alike. Returns (scores over all held-out predictions pooled, headline figures per fold).
+    """
+    from spacy.cli.train import train
+
+    from .. import load
+    from ..evaluate import pipeline_system
+    from ..scoring import headline, score
+
+    records = gold_corpus.read_records(corpus_dir)
+    folds = [r for r in records if gold_corpus.has_entities(r)]
+    pooled: Dict[str, List[dict]] = {}
+    per_fold: Dict[str, Dict[str, Dict[str, float]]] = {}
+    for n, held in enumerate(folds):
+        train_records = [r for r in records if r["id"] != held["id"]]
+        train_ids = ",".join(r["id"] for r in train_records)
+        dev_id = next(r["id"] for r in train_records if gold_corpus.has_entities(r))
+        overrides = {"paths.corpus": str(corpus_dir), "corpora.train.split": train_ids, "corpora.dev.split": dev_id}
+        if max_steps:
+            overrides["training.max_steps"] = max_steps
+        systems = {}
+        out = work_dir / held["id"]
+        train(config, out / "nlpkit", overrides={**overrides, "initialize.components.sections.reports.split": train_ids})
+        systems["nlpkit"] = pipeline_system(load(out / "nlpkit" / "model-last"))
+        if baseline_config is not None:
+            train(baseline_config, out / "spacy_ner", overrides=overrides)
+            import spacy
+
+            systems["spaCy NER (default, chars)"] = pipeline_system(spacy.load(out / "spacy_ner" / "model-last"))
+        systems.update(baseline_systems(train_records))
+        per_fold[held["id"]] = {}
+        for name, system in systems.items():
+            prediction = system([held])
+            pooled.setdefault(name, []).extend(prediction)
+            per_fold[held["id"]][name] = headline(score([held], prediction))
+        if on_fold is not None:
+            on_fold(n + 1, len(folds), held["id"])
+    return {name: score(folds, predictions) for name, predictions in pooled.items()}, per_fold

@@ -1,0 +1,123 @@
+"""``nlpkit bench``: speed per component and for the whole pipeline, scaling, load time, memory, size."""
+from __future__ import annotations
+
+import os
+import platform
+import resource
+import subprocess
+import sys
+import time
+from pathlib import Path
+from typing import Callable, Dict, List
+
+SEEDS = Path(__file__).resolve().parent.parent / "seeds"
+
+
+def bench_texts(min_chars: int = 1_000_000, folder: Path = SEEDS) -> List[str]:
+    """Seed reports repeated until there are at least ``min_chars`` characters (documents of report size)."""
+    seeds = [p.read_text(encoding="utf-8") for p in sorted(folder.glob("*.txt"))]
+    texts: List[str] = []
+    while sum(map(len, texts)) < min_chars:
+        texts.extend(seeds)
+    return texts
+
+
+def rate(chars: int, seconds: float) -> float:
+    return chars / seconds if seconds else float("inf")
+
+
+def timed(fn: Callable[[], object]) -> float:
+    start = time.perf_counter()
+    fn()
+    return time.perf_counter() - start
+
+
+def load_seconds(model: Path) -> float:
+    """Pipeline load time in a fresh interpreter (what a user waits for)."""
+    code = "import time,sys;t=time.perf_counter();import nlpkit;nlpkit.load(sys.argv[1]);print(time.perf_counter()-t)"
+    out = subprocess.run([sys.executable, "-c", code, str(model)], capture_output=True, text=True, check=True)
+    return float(out.stdout.strip())
+
+
+def directory_mb(path: Path) -> float:
+    return sum(p.stat().st_size for p in path.rglob("*") if p.is_file()) / 1e6
+
+
+def run_bench(model: Path, min_chars: int, report=print) -> Dict[str, object]:
+    """All figures in one run; ``report`` gets a line per finished measurement (progress)."""
+    import spacy
+
+    from . import load
+    from .evaluate import regex_quantity_system
+
+    texts = bench_texts(min_chars)
+    chars = sum(map(len, texts))
+    figures: Dict[str, object] = {"characters": chars, "documents": len(texts)}
+    figures["load_seconds"] = load_seconds(model)
+    report(f"load: {figures['load_seconds']:.2f} s")
+    nlp = load(model)
+    components: Dict[str, float] = {}
+    docs = []
+    components["tokenizer"] = timed(lambda: docs.extend(nlp.tokenizer(t) for t in texts))
+    for name, proc in nlp.pipeline:
+        components[name] = timed(lambda: docs.__setitem__(slice(None), [proc(doc) for doc in docs]))
+        report(f"{name}: {rate(chars, components[name]):,.0f} chars/s")
+    del docs
+    figures["components_chars_per_s"] = {k: rate(chars, v) for k, v in components.items()}
+    one = timed(lambda: [None for _ in nlp.pipe(texts, batch_size=16)])
+    figures["pipeline_chars_per_s"] = rate(chars, one)
+    report(f"pipeline, 1 process: {figures['pipeline_chars_per_s']:,.0f} chars/s")
+    two = timed(lambda: [None for _ in nlp.pipe(texts, batch_size=16, n_process=2)])
+    figures["pipeline_2proc_chars_per_s"] = rate(chars, two)
+    figures["scaling_2proc"] = one / two
+    report(f"pipeline, 2 processes: {figures['pipeline_2proc_chars_per_s']:,.0f} chars/s")
+    records = [{"id": str(i), "text": t} for i, t in enumerate(texts)]
+    figures["regex_quantities_chars_per_s"] = rate(chars, timed(lambda: regex_quantity_system(records)))
+    blank = spacy.blank("zh")
+    figures["spacy_char_tokenizer_chars_per_s"] = rate(chars, timed(lambda: [blank.make_doc(t) for t in texts]))
+    try:
+        import jieba
+        import jieba.posseg as pseg
+
+        jieba.setLogLevel(60)
+        jieba.initialize()
+        figures["jieba_cut_chars_per_s"] = rate(chars, timed(lambda: [list(jieba.cut(t)) for t in texts]))
+        sample = texts[: max(1, len(texts) // 10)]
+        figures["jieba_posseg_chars_per_s"] = rate(sum(map(len, sample)), timed(lambda: [list(pseg.cut(t)) for t in sample]))
+        report(f"jieba.cut: {figures['jieba_cut_chars_per_s']:,.0f} chars/s")
+    except ImportError:
+        report("jieba not installed (pip install nlpkit[baselines]): its figures are left out")
+    figures["peak_rss_mb"] = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    figures["model_mb"] = directory_mb(model)
+    figures["machine"] = f"{platform.platform()}, {os.cpu_count()} CPUs, Python {platform.python_version()}, spaCy {spacy.__version__}"
+    return figures
+
+
+def markdown(figures: Dict[str, object]) -> str:
+    """BENCHMARK.md."""
+    comps = figures["components_chars_per_s"]
+    p1 = figures["pipeline_chars_per_s"]
+    lines = [
+        "# nlpkit benchmark",
+        "",
+        "Written by `nlpkit bench --write BENCHMARK.md`; do not edit by hand.",
+        "",
+        f"- machine: {figures['machine']}",
+        f"- text: {figures['characters']:,} characters in {figures['documents']} documents (the seed reports, repeated)",
+        "",
+        "| measure | value |",
+        "|---|---|",
+        f"| whole pipeline, 1 process | {p1:,.0f} chars/s |",
+        f"| whole pipeline, n_process=2 | {figures['pipeline_2proc_chars_per_s']:,.0f} chars/s ({figures['scaling_2proc']:.2f} ×) |",
+        f"| pipeline load (fresh interpreter) | {figures['load_seconds']:.2f} s |",
+        f"| peak RSS | {figures['peak_rss_mb']:.0f} MB |",
+        f"| model size on disk | {figures['model_mb']:.1f} MB |",
+    ]
+    for key, label in (("jieba_cut_chars_per_s", "jieba.cut"), ("jieba_posseg_chars_per_s", "jieba.posseg (HMM)"),
+                       ("regex_quantities_chars_per_s", "regex quantity baseline"),
+                       ("spacy_char_tokenizer_chars_per_s", "spaCy char tokenizer alone")):
+        if key in figures:
+            lines.append(f"| {label} | {figures[key]:,.0f} chars/s (pipeline = {p1 / figures[key]:.2f} × this) |")
+    lines += ["", "Per component (1 process, each over the whole text):", "", "| component | chars/s |", "|---|---|"]
+    lines += [f"| {name} | {value:,.0f} |" for name, value in comps.items()]
+    return "\n".join(lines) + "\n"
