@@ -21,6 +21,7 @@ err = Console(stderr=True)
 class OutputFormat(str, Enum):
     jsonl = "jsonl"
     csv = "csv"
+    html = "html"
 
 
 class OnError(str, Enum):

@@ -178,6 +178,9 @@ class AtomicOutput:
             return
         self.stream.close()
         if exc_type is None:
+            umask = os.umask(0)
+            os.umask(umask)
+            os.chmod(self._tmp, 0o666 & ~umask)  # mkstemp creates 0600; give the usual permissions
             os.replace(self._tmp, self.path)
         else:
             os.unlink(self._tmp)

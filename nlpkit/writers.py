@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import csv
+import html
 import json
 from typing import IO, Callable, Dict
 
@@ -52,7 +53,65 @@ class CsvWriter:
         pass
 
 
-WRITERS: Dict[str, Callable[[IO[str]], object]] = {"jsonl": JsonlWriter, "csv": CsvWriter}
+SECTION_COLOURS = {"ACHIEVEMENT": "#2e7d32", "PROBLEM": "#c62828", "PLAN": "#1565c0", "OTHER": "#9e9e9e"}
+ENTITY_COLOURS = {"ORG": "#ffd54f", "QUANTITY": "#80deea", "MEASURE": "#ce93d8"}
+PAGE_HEAD = """<!DOCTYPE html>
+<html lang="zh"><head><meta charset="utf-8"><title>nlpkit extraction</title>
+<style>
+body {{ font-family: sans-serif; max-width: 60em; margin: 2em auto; }}
+.sentence {{ border-left: 6px solid; padding: 0 0 0 0.6em; margin: 0.2em 0; }}
+.legend span {{ display: inline-block; padding: 0.1em 0.6em; margin-right: 0.5em; color: white; }}
+table {{ border-collapse: collapse; margin: 1em 0; }} td, th {{ border: 1px solid #ccc; padding: 0.2em 0.5em; }}
+.entities {{ line-height: 2.2 !important; }}
+</style></head><body>
+<h1>nlpkit extraction</h1>
+<p class="legend">Sections: {legend}</p>
+"""
+
+
+class HtmlWriter:
+    """One self-contained page: entities rendered by displaCy, a colour band per sentence section, a table
+    of normalised quantities per document."""
+
+    def __init__(self, stream: IO[str]) -> None:
+        self.stream = stream
+        legend = "".join(f'<span style="background:{c}">{l}</span>' for l, c in SECTION_COLOURS.items())
+        stream.write(PAGE_HEAD.format(legend=legend))
+
+    def __call__(self, record: dict) -> None:
+        from spacy import displacy
+
+        text = record["text"]
+        self.stream.write(f'<section class="document"><h2>{html.escape(record["id"])}</h2>\n')
+        entities = record["entities"]
+        for sent in record["sentences"]:
+            inside = [
+                {"start": e["start"] - sent["start"], "end": e["end"] - sent["start"], "label": e["label"]}
+                for e in entities
+                if sent["start"] <= e["start"] and e["end"] <= sent["end"]
+            ]
+            rendered = displacy.render(
+                {"text": text[sent["start"] : sent["end"]], "ents": inside, "title": None},
+                style="ent", manual=True, page=False, options={"colors": ENTITY_COLOURS},
+            )
+            colour = SECTION_COLOURS.get(sent["label"], "#000")
+            self.stream.write(
+                f'<div class="sentence" data-section="{sent["label"]}" style="border-color:{colour}">{rendered}</div>\n'
+            )
+        quantities = [e for e in entities if e["label"] == "QUANTITY"]
+        if quantities:
+            self.stream.write("<table><tr><th>quantity</th><th>value</th><th>unit</th><th>approx</th></tr>\n")
+            for e in quantities:
+                cells = (text[e["start"] : e["end"]], json.dumps(e.get("value")), e.get("unit", ""), e.get("approx"))
+                self.stream.write("<tr>" + "".join(f"<td>{html.escape(str(c))}</td>" for c in cells) + "</tr>\n")
+            self.stream.write("</table>\n")
+        self.stream.write("</section>\n")
+
+    def close(self) -> None:
+        self.stream.write("</body></html>\n")
+
+
+WRITERS: Dict[str, Callable[[IO[str]], object]] = {"jsonl": JsonlWriter, "csv": CsvWriter, "html": HtmlWriter}
 
 
 def writer_for(name: str, stream: IO[str]):

@@ -76,3 +76,28 @@ def test_csv_has_one_row_per_entity(tmp_path):
     rows = out.read_text(encoding="utf-8").splitlines()
     assert rows[0] == "id,label,text,start,end,value,unit,approx,section"
     assert rows[1].startswith("stdin,QUANTITY,3.2亿元,4,9,320000000,元,False,")
+
+
+def test_html_page_has_entities_sections_and_quantity_table(tmp_path):
+    from html.parser import HTMLParser
+
+    out = tmp_path / "page.html"
+    result = run("extract", "seeds/000_3e17749378be4d7b.txt", "--format", "html", "-o", str(out))
+    assert result.returncode == 0
+
+    class Collect(HTMLParser):
+        sections, marks, cells = [], 0, 0
+
+        def handle_starttag(self, tag, attrs):
+            attrs = dict(attrs)
+            if "data-section" in attrs:
+                self.sections.append(attrs["data-section"])
+            self.marks += tag == "mark"
+            self.cells += tag == "td"
+
+    page = Collect()
+    page.feed(out.read_text(encoding="utf-8"))
+    record = json.loads(run("extract", "seeds/000_3e17749378be4d7b.txt").stdout)
+    assert page.sections == [s["label"] for s in record["sentences"]]
+    assert page.marks == len(record["entities"])
+    assert page.cells == 4 * sum(e["label"] == "QUANTITY" for e in record["entities"])

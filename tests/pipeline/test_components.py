@@ -106,3 +106,11 @@ def test_uninitialised_section_classifier_says_so():
         assert "not initialised" in str(err)
     else:
         raise AssertionError("expected a clear error")
+
+
+def test_entity_trimmer_removes_edge_punctuation_keeps_inner_quotes():
+    nlp = blank()
+    trimmer = nlp.add_pipe("nlpkit_entity_trimmer")
+    doc = nlp.make_doc("镇办\"6.7.6\"任务，开展“2614”工作法")
+    doc.ents = [doc.char_span(2, 9, label="QUANTITY"), doc.char_span(14, 23, label="MEASURE")]
+    assert [e.text for e in trimmer(doc).ents] == ["6.7.6", "“2614”工作法"]

@@ -1,0 +1,29 @@
+"""Entity spans that keep to ANNOTATION.md: no whitespace or punctuation at either edge."""
+from __future__ import annotations
+
+from spacy.language import Language
+from spacy.tokens import Doc, Span
+
+from ..text import has_bad_edge
+
+
+@Language.component("nlpkit_entity_trimmer", assigns=["doc.ents"])
+def entity_trimmer(doc: Doc) -> Doc:
+    """Trim edge tokens that are whitespace or punctuation (a statistical NER sometimes takes a quote mark);
+    an inner-quoted name such as ``“2614”工作法`` is kept whole. Spans left empty are dropped."""
+    ents, changed = [], False
+    for ent in doc.ents:
+        start, end = ent.start, ent.end
+        while start < end and has_bad_edge(doc[start:end].text):
+            if has_bad_edge(doc[start].text):
+                start += 1
+            elif has_bad_edge(doc[end - 1].text):
+                end -= 1
+            else:
+                break
+        changed |= (start, end) != (ent.start, ent.end)
+        if start < end:
+            ents.append(Span(doc, start, end, label=ent.label_))
+    if changed:
+        doc.ents = ents
+    return doc
