@@ -133,7 +133,7 @@ def evaluate(
 ) -> None:
     """Score a pipeline and the baselines on held-out gold reports, side by side."""
     from . import ModelError, load
-    from .corpus import CorpusError, corpus_hash, default_corpus_dir, has_entities, read_records
+    from .corpus import CorpusError, corpus_hash, default_corpus_dir, has_entities, read_records, shared_dir
     from .training.recipe import baseline_systems, gold_records
     from .evaluate import (
         convert_script, errors_by_label, evaluate_systems, markdown_report, pipeline_system, run_meta, save_json
@@ -185,7 +185,7 @@ def evaluate(
     if json_out:
         save_json(results, json_out)
     if write:
-        meta = run_meta(corpus_hash(default_corpus_dir()), [r["id"] for r in test])
+        meta = run_meta(corpus_hash(default_corpus_dir()), [r["id"] for r in test], shared_dir(default_corpus_dir()))
         meta["protocol"] = (
             f"leave-one-report-out, every system retrained per fold ({cv_steps or 'configured'} steps)"
             if cv else "fixed test split (corpus/splits.json)"

@@ -169,9 +169,19 @@ def _cell(result: Dict[str, object], value: Optional[float], key: str) -> str:
     return f"{value:.3f}"
 
 
-def run_meta(corpus_hash: str, gold_ids: Sequence[str]) -> Dict[str, object]:
-    return {"date": datetime.date.today().isoformat(), "corpus hash": corpus_hash,
-            "reports scored": ", ".join(gold_ids)}
+def run_meta(corpus_hash: str, gold_ids: Sequence[str], shared: Optional[Path] = None) -> Dict[str, object]:
+    """Date, corpus hash, the reports scored and (with the shared data) the normaliser's Recognizers-Text pass rate."""
+    meta: Dict[str, object] = {"date": datetime.date.today().isoformat(), "corpus hash": corpus_hash,
+                               "reports scored": ", ".join(gold_ids)}
+    specs = shared / "data" / "recognizers_text_zh" if shared else None
+    if specs is not None and specs.exists():
+        from .recognizers import pass_rate
+
+        rate, cases = pass_rate(specs)
+        meta["quantity normaliser on Recognizers-Text specs (numbers, percents, currency, dimensions)"] = (
+            f"{rate:.1%} of {len(cases)} cases"
+        )
+    return meta
 
 
 def save_json(results: Dict[str, object], path: Path) -> None:
