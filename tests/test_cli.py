@@ -101,3 +101,33 @@ def test_html_page_has_entities_sections_and_quantity_table(tmp_path):
     assert page.sections == [s["label"] for s in record["sentences"]]
     assert page.marks == len(record["entities"])
     assert page.cells == 4 * sum(e["label"] == "QUANTITY" for e in record["entities"])
+
+
+def test_unwritable_output_and_broken_pipeline(tmp_path):
+    result = run("extract", "seeds/000_3e17749378be4d7b.txt", "-o", str(tmp_path / "no" / "such" / "out.jsonl"))
+    assert result.returncode == 2 and "output folder does not exist" in result.stderr.decode()
+    import shutil
+
+    broken = tmp_path / "broken"
+    shutil.copytree(ROOT / "nlpkit" / "models" / "zh_nlpkit_reports", broken)
+    config = broken / "config.cfg"
+    config.write_text(config.read_text().replace('"nlpkit_quantity_normalizer"', '"nlpkit_missing_component"'))
+    result = run("extract", "seeds/000_3e17749378be4d7b.txt", "--model", str(broken))
+    stderr = result.stderr.decode()
+    assert result.returncode == 2 and "nlpkit_missing_component" in stderr and "Traceback" not in stderr
+
+
+def test_interrupted_run_leaves_no_output(tmp_path):
+    import signal
+    import time
+
+    big = tmp_path / "big.jsonl"
+    big.write_text("".join(json.dumps({"id": str(i), "text": "全年检查企业4053家。" * 200}) + "\n" for i in range(3000)))
+    out = tmp_path / "out.jsonl"
+    proc = subprocess.Popen([sys.executable, "-m", "nlpkit", "extract", str(big), "-o", str(out)],
+                            stderr=subprocess.PIPE, cwd=ROOT)
+    time.sleep(6)
+    proc.send_signal(signal.SIGINT)
+    _, stderr = proc.communicate(timeout=60)
+    assert proc.returncode == 130 and b"interrupted after" in stderr and b"Traceback" not in stderr
+    assert not out.exists() and [p.name for p in tmp_path.iterdir()] == ["big.jsonl"]
