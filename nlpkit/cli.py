@@ -5,12 +5,14 @@ Exit codes: 0 success; 1 some documents failed under ``--on-error skip``; 2 usag
 from __future__ import annotations
 
 import sys
+import time
 from enum import Enum
 from pathlib import Path
 from typing import List, Optional
 
 import typer
 from rich.console import Console
+from rich.progress import Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
 
 app = typer.Typer(add_completion=False, no_args_is_help=True, help=__doc__)
 corpus_app = typer.Typer(no_args_is_help=True, help="Check and inspect the gold corpus.")
@@ -62,7 +64,8 @@ def extract(
     except ModelError as error:
         fail(str(error))
     failures: List[str] = []
-    done = 0
+    done = chars = 0
+    started = time.perf_counter()
 
     def documents():
         for item in read_inputs(paths, errors.value):
@@ -76,11 +79,19 @@ def extract(
                 raise InputError(item.message)
 
     try:
-        with AtomicOutput(output) as stream:
+        with AtomicOutput(output) as stream, Progress(
+            SpinnerColumn(), TextColumn("{task.description}"), TextColumn("{task.fields[chars]:,} chars"),
+            TextColumn("{task.fields[rate]:,.0f} chars/s"), TimeElapsedColumn(),
+            console=err, transient=True, disable=not err.is_terminal,
+        ) as progress:
+            task = progress.add_task("extracting", chars=0, rate=0.0)
             write = writer_for(output_format.value, stream)
             for record in process(nlp, documents(), batch_size=batch_size, n_process=n_process):
                 write(record)
                 done += 1
+                chars += len(record["text"])
+                elapsed = progress.tasks[0].elapsed or 1e-9
+                progress.update(task, description=f"{done} documents", chars=chars, rate=chars / elapsed)
             write.close()
     except InputError as error:
         fail(str(error))
@@ -88,7 +99,9 @@ def extract(
         fail(f"interrupted after {done} documents; no output file was written", 130)
     for message in failures:
         err.print(f"skipped: {message}", highlight=False)
-    err.print(f"{done} documents extracted" + (f", {len(failures)} skipped" if failures else ""), highlight=False)
+    seconds = time.perf_counter() - started
+    summary = f"{done} documents, {chars:,} characters extracted in {seconds:.1f} s ({chars / max(seconds, 1e-9):,.0f} chars/s)"
+    err.print(summary + (f", {len(failures)} skipped" if failures else ""), highlight=False)
     if failures:
         raise typer.Exit(1)
 
