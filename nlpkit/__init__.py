@@ -40,6 +40,26 @@ def load(path: Optional[Union[str, Path]] = None) -> "Language":
         raise ModelError(f"cannot load the pipeline at {target}: {str(err).splitlines()[0]}") from None
 
 
+def to_dataset(records: Iterable[dict]):
+    """Records as a ``datasets.Dataset`` (one row per document; entities and sentences as lists of structs).
+
+    QUANTITY values may be a number, a ``[low, high]`` range or null, so ``value`` is stored as JSON text.
+    """
+    import json
+
+    import datasets
+
+    rows = []
+    for record in records:
+        entities = [
+            {"start": e["start"], "end": e["end"], "label": e["label"], "text": e.get("text", ""),
+             "value": json.dumps(e.get("value")), "unit": e.get("unit"), "approx": e.get("approx")}
+            for e in record["entities"]
+        ]
+        rows.append({"id": record["id"], "text": record["text"], "entities": entities, "sentences": record["sentences"]})
+    return datasets.Dataset.from_list(rows)
+
+
 def extract(
     texts: Union[str, Iterable[str]], nlp: Optional["Language"] = None
 ) -> Union[dict, List[dict]]:

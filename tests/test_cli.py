@@ -131,3 +131,12 @@ def test_interrupted_run_leaves_no_output(tmp_path):
     _, stderr = proc.communicate(timeout=60)
     assert proc.returncode == 130 and b"interrupted after" in stderr and b"Traceback" not in stderr
     assert not out.exists() and [p.name for p in tmp_path.iterdir()] == ["big.jsonl"]
+
+
+def test_to_dataset_keeps_records(shipped_nlp):
+    import nlpkit
+
+    records = nlpkit.extract(["下拨资金3.2亿元。", "县委召开会议。"], nlp=shipped_nlp)
+    dataset = nlpkit.to_dataset(records)
+    assert dataset.num_rows == 2 and dataset[0]["text"] == "下拨资金3.2亿元。"
+    assert json.loads(dataset[0]["entities"][0]["value"]) == 320000000
