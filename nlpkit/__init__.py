@@ -64,7 +64,7 @@ def extract(
     texts: Union[str, Iterable[str]], nlp: Optional["Language"] = None
 ) -> Union[dict, List[dict]]:
     """Records (ANNOTATION.md format) for one text or for each text of an iterable."""
-    from .extract import process
+    from .streaming import process
 
     nlp = nlp or load()
     if isinstance(texts, str):

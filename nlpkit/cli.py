@@ -56,7 +56,7 @@ def extract(
     """Extract entities and sections; one record per document (ANNOTATION.md format)."""
     from . import ModelError, load
     from .io import AtomicOutput, Document, InputError, read_inputs
-    from .extract import process
+    from .streaming import process
     from .writers import writer_for
 
     try:

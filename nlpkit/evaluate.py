@@ -15,7 +15,7 @@ System = Callable[[Sequence[dict]], List[dict]]
 
 def pipeline_system(nlp) -> System:
     """Predictions of a spaCy pipeline, through the same path as ``nlpkit extract``."""
-    from .extract import process
+    from .streaming import process
 
     return lambda records: list(process(nlp, [(r["id"], r["text"]) for r in records]))
 

@@ -1,7 +1,7 @@
 """Docs as records in the format of ANNOTATION.md: the output contract that outside tools score against."""
 from __future__ import annotations
 
-from typing import Dict, List, Optional
+from typing import Dict, List
 
 from spacy.tokens import Doc
 
@@ -49,10 +49,3 @@ def merge_records(doc_id: str, text: str, pieces: List[Dict[str, object]]) -> Di
         "sentences": [s for p in pieces for s in p["sentences"]],  # type: ignore[union-attr]
     }
 
-
-def empty_record(doc_id: str, text: str) -> Dict[str, object]:
-    return {"id": doc_id, "text": text, "entities": [], "sentences": []}
-
-
-def find_record(records: List[Dict[str, object]], doc_id: str) -> Optional[Dict[str, object]]:
-    return next((r for r in records if r["id"] == doc_id), None)

@@ -12,9 +12,6 @@ from functools import lru_cache
 from typing import List, Tuple
 
 SENTENCE_PIECE = re.compile(r"[^。！？；!?;\n]*(?:[。！？；!?;]+[”’」』)）]*|\n|$)")
-HEADING = re.compile(
-    r"^\s*(?:[一二三四五六七八九十]+[、.．]|[（(][一二三四五六七八九十\d]+[）)]|第[一二三四五六七八九十]+[部分章节])"
-)
 # What may not begin or end an entity span (ANNOTATION.md): whitespace and punctuation.
 EDGE_PUNCT = set("，。、；：？！“”‘’（）《》〈〉【】「」『』,.;:?!()[]\"'—…·-～~")
 
@@ -31,11 +28,6 @@ def sentence_spans(text: str) -> List[Tuple[int, int]]:
         if end > start and (not spans or start >= spans[-1][1]):
             spans.append((start, end))
     return spans
-
-
-def is_heading(sentence: str) -> bool:
-    """A numbered heading line (``一、…``, ``（三）…``, ``第二部分``)."""
-    return bool(HEADING.match(sentence))
 
 
 QUOTE_PAIRS = {"\"": "\"", "“": "”", "‘": "’", "《": "》", "「": "」", "『": "』", "(": ")", "（": "）"}

@@ -7,7 +7,7 @@ import spacy
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from nlpkit.extract import pieces, process
+from nlpkit.streaming import pieces, process
 
 from .conftest import ROOT
 
