@@ -9,9 +9,7 @@ import re
 from typing import Callable, Dict, Iterable, Iterator, List, Optional, Sequence, Tuple
 
 import numpy as np
-from scipy import sparse
-from sklearn.feature_extraction.text import HashingVectorizer
-from sklearn.linear_model import LogisticRegression
+from murmurhash.mrmr import hash_unicode
 from spacy.language import Language
 from spacy.scorer import PRFScore
 from spacy.tokens import Doc, Span, SpanGroup
@@ -27,6 +25,8 @@ SECTIONS_KEY = "sections"
 TOP_HEADING = re.compile(r"^\s*(?:[一二三四五六七八九十]+[、.．]|第[一二三四五六七八九十]+部分)")
 SUB_HEADING = re.compile(r"^\s*[（(][一二三四五六七八九十]+[）)]")
 POSITION_BINS = 10
+WHITESPACE_RUN = re.compile(r"\s\s+")
+Row = Tuple[np.ndarray, np.ndarray]  # (feature indices, values) of one sentence
 
 
 @Language.factory(
@@ -76,25 +76,33 @@ class SectionClassifier:
         self.intercept: Optional[np.ndarray] = None
         self.log_transitions = np.zeros((len(LABELS), len(LABELS)))
         self.log_start = np.zeros(len(LABELS))
-        self._sentence_vec = HashingVectorizer(
-            analyzer="char", ngram_range=(1, 3), n_features=n_features, alternate_sign=False
-        )
-        self._heading_vec = HashingVectorizer(
-            analyzer="char", ngram_range=(1, 2), n_features=n_features // 4, alternate_sign=False
-        )
 
     # features -------------------------------------------------------------------------------------
-    def _features(self, texts: Sequence[str]) -> sparse.csr_matrix:
-        contexts = sentence_contexts([normalize_text(t) for t in texts])
-        sents = self._sentence_vec.transform([c[0] for c in contexts])
-        tops = self._heading_vec.transform([c[1] for c in contexts])
-        subs = self._heading_vec.transform([c[2] for c in contexts])
-        dense = np.zeros((len(contexts), POSITION_BINS + 2))
-        for row, (text, _, _, position) in enumerate(contexts):
-            dense[row, min(int(position * POSITION_BINS), POSITION_BINS - 1)] = 1.0
-            dense[row, POSITION_BINS] = float(bool(TOP_HEADING.match(text) or SUB_HEADING.match(text)))
-            dense[row, POSITION_BINS + 1] = float(len(text) < 25)
-        return sparse.hstack([sents, tops, subs, sparse.csr_matrix(dense)]).tocsr()
+    @property
+    def n_columns(self) -> int:
+        return self.n_features + 2 * (self.n_features // 4) + POSITION_BINS + 2
+
+    def _features(self, texts: Sequence[str]) -> List[Row]:
+        """Sparse rows: char 1–3-grams of the sentence, 1–2-grams of its top and sub heading, position, shape."""
+        heading_size = self.n_features // 4
+        dense_at = self.n_features + 2 * heading_size
+        rows: List[Row] = []
+        for text, top, sub, position in sentence_contexts([normalize_text(t) for t in texts]):
+            features: Dict[int, float] = {}
+            for offset, size, n_max, part in (
+                (0, self.n_features, 3, text),
+                (self.n_features, heading_size, 2, top),
+                (self.n_features + heading_size, heading_size, 2, sub),
+            ):
+                for index, value in hashed_char_ngrams(part, n_max, size).items():
+                    features[offset + index] = value
+            features[dense_at + min(int(position * POSITION_BINS), POSITION_BINS - 1)] = 1.0
+            if TOP_HEADING.match(text) or SUB_HEADING.match(text):
+                features[dense_at + POSITION_BINS] = 1.0
+            if len(text) < 25:
+                features[dense_at + POSITION_BINS + 1] = 1.0
+            rows.append((np.fromiter(features.keys(), dtype=np.int64), np.fromiter(features.values(), dtype=np.float32)))
+        return rows
 
     # learning --------------------------------------------------------------------------------------
     def initialize(
@@ -114,7 +122,15 @@ class SectionClassifier:
 
     def fit(self, documents: Sequence[Sequence[str]], labels: Sequence[Sequence[str]]) -> None:
         """Fit the sentence model and the label transitions on whole documents."""
-        features = sparse.vstack([self._features(doc) for doc in documents])
+        from scipy import sparse  # training-only dependencies, kept off the loading path
+        from sklearn.linear_model import LogisticRegression
+
+        rows = [row for doc in documents for row in self._features(doc)]
+        features = sparse.csr_matrix(
+            (np.concatenate([v for _, v in rows]), np.concatenate([i for i, _ in rows]),
+             np.cumsum([0] + [len(i) for i, _ in rows])),
+            shape=(len(rows), self.n_columns),
+        )
         y = np.array([LABELS.index(l) for doc in labels for l in doc])
         model = LogisticRegression(C=self.c, max_iter=2000, class_weight="balanced")
         model.fit(features, y)
@@ -143,7 +159,7 @@ class SectionClassifier:
             return []
         if self.coef is None:
             raise ValueError(f"[{self.name}] the section classifier is not initialised: train it first")
-        scores = self._features(texts) @ self.coef.T + self.intercept
+        scores = np.stack([self.coef[:, index] @ values for index, values in self._features(texts)]) + self.intercept
         emissions = scores - np.logaddexp.reduce(scores, axis=1, keepdims=True)
         trans = self.transition_weight * self.log_transitions
         best = emissions[0] + self.transition_weight * self.log_start
@@ -199,6 +215,19 @@ class SectionClassifier:
                 self.log_transitions = data["log_transitions"]
                 self.log_start = data["log_start"]
         return self
+
+
+def hashed_char_ngrams(text: str, n_max: int, n_features: int) -> Dict[int, float]:
+    """L2-normalised counts of character 1..n_max-grams, hashed (MurmurHash3, as scikit-learn's HashingVectorizer
+    with ``analyzer="char"``, ``alternate_sign=False``: the same columns, without importing scikit-learn)."""
+    text = WHITESPACE_RUN.sub(" ", text)
+    counts: Dict[int, float] = {}
+    for n in range(1, n_max + 1):
+        for i in range(len(text) - n + 1):
+            index = abs(hash_unicode(text[i : i + n], 0)) % n_features
+            counts[index] = counts.get(index, 0.0) + 1.0
+    norm = sum(v * v for v in counts.values()) ** 0.5
+    return {k: v / norm for k, v in counts.items()} if norm else counts
 
 
 def labelled_sentences(doc: Doc) -> List[Tuple[str, str]]:
