@@ -78,3 +78,14 @@ def test_project_corpus_is_valid_and_split_by_report():
     assert not ids["train"] & ids["test"] and not ids["dev"] & ids["test"] and not ids["train"] & ids["dev"]
     assert len(loro_ids) >= 5
     assert not any(i.endswith(("2019", "2024")) for split in ids.values() for i in split)
+
+
+def test_missing_shared_data_is_one_clear_line(tmp_path):
+    import os
+
+    env = {**os.environ, "NLPKIT_SHARED": str(tmp_path / "nowhere")}
+    result = subprocess.run([sys.executable, "-m", "nlpkit", "corpus", "validate", str(ROOT / "corpus")],
+                            capture_output=True, text=True, env=env)
+    assert result.returncode == 2
+    assert "stand-off reports need" in result.stderr and "NLPKIT_SHARED" in result.stderr
+    assert "Traceback" not in result.stderr
