@@ -226,6 +226,30 @@ def bench(
         write.write_text(text, encoding="utf-8")
 
 
+@app.command()
+def package(
+    output: Path = typer.Argument(..., help="folder for the built package"),
+    model: Optional[Path] = typer.Option(None, "--model", "-m", help="pipeline folder (default: the shipped one)"),
+) -> None:
+    """Build an installable spaCy model package (``zh_nlpkit_reports``) of the pipeline: after
+    ``pip install`` of the wheel, ``spacy.load("zh_nlpkit_reports")`` works wherever nlpkit is installed."""
+    from spacy.cli.package import package as spacy_package
+
+    from . import __version__, model_path
+
+    target = model or model_path()
+    if not (target / "config.cfg").exists():
+        fail(f"no trained pipeline at {target}")
+    try:
+        import build  # noqa: F401  (spaCy builds the wheel with it: pip install nlpkit[package])
+    except ImportError:
+        fail("building a package needs the 'build' module: pip install 'nlpkit[package]'")
+    output.mkdir(parents=True, exist_ok=True)
+    spacy_package(target, output, name="nlpkit_reports", version=__version__, create_wheel=True, force=True, silent=True)
+    wheels = sorted(output.glob("*/dist/*.whl"))
+    err.print(f"built {wheels[-1]}", highlight=False)
+
+
 @corpus_app.command("validate")
 def corpus_validate(path: Optional[Path] = typer.Argument(None, help="corpus folder (default: corpus/)")) -> None:
     """Check every record against ANNOTATION.md; list each problem with report id, offsets and text."""

@@ -1,5 +1,5 @@
 """Training smoke test: the shipped config trains a few steps on the tiny corpus through the registered reader."""
-import json
+import os
 import subprocess
 import sys
 
@@ -38,3 +38,19 @@ def test_shipped_pipeline_loads_without_importing_nlpkit():
     result = subprocess.run([sys.executable, "-c", code, path], capture_output=True, text=True)
     assert result.returncode == 0, result.stderr[-1500:]
     assert "QUANTITY" in result.stdout
+
+
+@pytest.mark.slow
+def test_model_package_installs_and_loads_by_name(tmp_path):
+    result = subprocess.run([sys.executable, "-m", "nlpkit", "package", str(tmp_path / "pkg")],
+                            capture_output=True, text=True, cwd=ROOT)
+    assert result.returncode == 0, result.stderr[-1500:]
+    wheel = next((tmp_path / "pkg").glob("*/dist/zh_nlpkit_reports-*.whl"))
+    site = tmp_path / "site"
+    subprocess.run([sys.executable, "-m", "pip", "install", "-q", "--no-deps", "--target", str(site), str(wheel)],
+                   check=True, capture_output=True)
+    code = "import spacy; nlp = spacy.load('zh_nlpkit_reports'); print(nlp('下拨资金3.2亿元。').ents[0]._.value)"
+    loaded = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                            env={**os.environ, "PYTHONPATH": str(site)})
+    assert loaded.returncode == 0, loaded.stderr[-1500:]
+    assert loaded.stdout.strip() == "320000000"
