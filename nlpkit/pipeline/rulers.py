@@ -3,17 +3,18 @@
 A finder is a registered function ``text -> [(start, end)]``; the ``nlpkit_regex_ruler`` factory adds its spans
 to ``doc.ents`` without overriding other labels. Each finder is a measured choice (EVALUATION.md).
 """
-from __future__ import annotations
 
 import re
 from functools import lru_cache
 from importlib import resources
-from typing import Callable, Iterable, List, Tuple
+from typing import Callable, Dict, Iterable, List, Optional, Tuple
 
 import spacy
+import srsly
 from spacy.language import Language
 from spacy.tokens import Doc, Span
-from spacy.util import filter_spans
+from spacy.training import Example
+from spacy.util import ensure_path, filter_spans
 
 from ..quantities import find_quantities
 from ..text import normalize_text
@@ -105,3 +106,69 @@ class RegexRuler:
         new = [span for span in found if not taken.intersection(range(span.start, span.end))]
         doc.ents = sorted(kept + new, key=lambda span: span.start)
         return doc
+
+
+@Language.factory(
+    "nlpkit_lexicon_ruler",
+    assigns=["doc.ents"],
+    default_config={"labels": ["MEASURE", "ORG"], "min_chars": 3, "min_count": 1},
+)
+def make_lexicon_ruler(nlp: Language, name: str, labels: List[str], min_chars: int, min_count: int) -> "LexiconRuler":
+    return LexiconRuler(name=name, labels=labels, min_chars=min_chars, min_count=min_count)
+
+
+class LexiconRuler:
+    """Names seen as entities in the training reports, found again where the NER found nothing.
+
+    The lexicon is learned at ``initialize`` from the training examples only (so cross-validation folds never
+    see the held-out report's names) and saved with the pipeline.
+    """
+
+    def __init__(self, name: str, labels: List[str], min_chars: int, min_count: int) -> None:
+        self.name = name
+        self.labels = labels
+        self.min_chars = min_chars
+        self.min_count = min_count
+        self.lexicon: Dict[str, str] = {}
+        self._pattern: Optional[re.Pattern] = None
+
+    def initialize(self, get_examples: Callable[[], Iterable[Example]], *, nlp: Optional[Language] = None) -> None:
+        counts: Dict[Tuple[str, str], int] = {}
+        for eg in get_examples():
+            for ent in eg.reference.ents:
+                if ent.label_ in self.labels and len(ent.text) >= self.min_chars:
+                    key = (normalize_text(ent.text), ent.label_)
+                    counts[key] = counts.get(key, 0) + 1
+        best: Dict[str, Tuple[int, str]] = {}
+        for (surface, label), count in counts.items():
+            if count >= self.min_count and count > best.get(surface, (0, ""))[0]:
+                best[surface] = (count, label)
+        self.set_lexicon({surface: label for surface, (_, label) in best.items()})
+
+    def set_lexicon(self, lexicon: Dict[str, str]) -> None:
+        self.lexicon = lexicon
+        names = sorted(lexicon, key=len, reverse=True)
+        self._pattern = re.compile("|".join(re.escape(n) for n in names)) if names else None
+
+    def __call__(self, doc: Doc) -> Doc:
+        if self._pattern is None:
+            return doc
+        taken = {i for ent in doc.ents for i in range(ent.start, ent.end)}
+        new = []
+        for match in self._pattern.finditer(normalize_text(doc.text)):
+            span = doc.char_span(*match.span(), label=self.lexicon[match.group()], alignment_mode="strict")
+            if span is not None and not taken.intersection(range(span.start, span.end)):
+                new.append(span)
+                taken.update(range(span.start, span.end))
+        if new:
+            doc.ents = sorted(list(doc.ents) + new, key=lambda span: span.start)
+        return doc
+
+    def to_disk(self, path, *, exclude: Iterable[str] = tuple()) -> None:
+        path = ensure_path(path)
+        path.mkdir(parents=True, exist_ok=True)
+        srsly.write_json(path / "lexicon.json", self.lexicon)
+
+    def from_disk(self, path, *, exclude: Iterable[str] = tuple()) -> "LexiconRuler":
+        self.set_lexicon(srsly.read_json(ensure_path(path) / "lexicon.json"))
+        return self

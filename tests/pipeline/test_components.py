@@ -114,3 +114,17 @@ def test_entity_trimmer_removes_edge_punctuation_keeps_inner_quotes():
     doc = nlp.make_doc("镇办\"6.7.6\"任务，开展“2614”工作法")
     doc.ents = [doc.char_span(2, 9, label="QUANTITY"), doc.char_span(14, 23, label="MEASURE")]
     assert [e.text for e in trimmer(doc).ents] == ["6.7.6", "“2614”工作法"]
+
+
+def test_lexicon_ruler_learns_names_from_training_examples_and_round_trips(tmp_path):
+    nlp = blank()
+    lexicon = nlp.add_pipe("nlpkit_lexicon_ruler")
+    records = load_fixture("tiny.jsonl")
+    examples = [Example(nlp.make_doc(r["text"]), record_to_doc(nlp.make_doc(r["text"]), r)) for r in records]
+    lexicon.initialize(lambda: examples, nlp=nlp)
+    text = "區應急管理局推行安全生产责任制。"
+    assert [(e.text, e.label_) for e in nlp(text).ents] == [("區應急管理局", "ORG"), ("安全生产责任制", "MEASURE")]
+    nlp.to_disk(tmp_path / "p")
+    assert [(e.text, e.label_) for e in spacy.load(tmp_path / "p")(text).ents] == [
+        ("區應急管理局", "ORG"), ("安全生产责任制", "MEASURE")
+    ]
