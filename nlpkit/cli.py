@@ -31,6 +31,11 @@ class OnError(str, Enum):
     skip = "skip"
 
 
+class Script(str, Enum):
+    s2t = "s2t"
+    t2s = "t2s"
+
+
 class Decoding(str, Enum):
     strict = "strict"
     replace = "replace"
@@ -142,7 +147,7 @@ def evaluate(
     baseline_config: Path = typer.Option(Path("configs/baseline_ner.cfg"), help="spaCy default NER config for --cv"),
     work_dir: Path = typer.Option(Path("training/cv"), help="fold models for --cv"),
     cv_steps: int = typer.Option(0, help="--cv: train every system this many steps (0: as configured)"),
-    script: Optional[str] = typer.Option(None, help="convert the gold texts first: s2t or t2s (robustness)"),
+    script: Optional[Script] = typer.Option(None, help="convert the gold texts to the other script first (robustness)"),
 ) -> None:
     """Score a pipeline and the baselines on held-out gold reports, side by side."""
     from . import ModelError, load
@@ -153,7 +158,7 @@ def evaluate(
     )
     from .scoring import headline
 
-    per_fold = None
+    per_fold, predictions = None, {}
     try:
         if cv:
             from rich.progress import Progress
@@ -168,16 +173,13 @@ def evaluate(
                                                                      description=f"fold {done}/{total} ({rid})"),
                 )
             test = [r for r in read_records() if has_entities(r)]
-            systems = {}
         else:
             nlp = load(model)
             test, train = gold_records(gold)
             if script:
-                if script not in ("s2t", "t2s"):
-                    fail("--script must be s2t or t2s")
-                test = [convert_script(r, script) for r in test]
+                test = [convert_script(r, script.value) for r in test]
             systems = {"nlpkit": pipeline_system(nlp), **baseline_systems(train)}
-            results = evaluate_systems(test, systems)
+            results, predictions = evaluate_systems(test, systems)
     except (ModelError, CorpusError) as error:
         fail(str(error))
     table = {name: headline(r) for name, r in results.items()}
@@ -190,8 +192,8 @@ def evaluate(
     for key in next(iter(table.values())):
         view.add_row(key, *(f"{table[n][key]:.3f}" for n in results))
     Console().print(view)
-    if errors and systems:
-        for label, lines in errors_by_label(test, systems["nlpkit"](test)).items():
+    if errors and predictions:
+        for label, lines in errors_by_label(test, predictions["nlpkit"]).items():
             Console().print(f"[bold]{label}[/bold] ({len(lines)})")
             for line in lines:
                 print(line)

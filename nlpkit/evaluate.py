@@ -4,7 +4,7 @@ from __future__ import annotations
 import datetime
 import json
 from pathlib import Path
-from typing import Callable, Dict, Iterable, List, Optional, Sequence
+from typing import Callable, Dict, Iterable, List, Optional, Sequence, Tuple
 
 from .quantities import find_quantities, parse_quantity
 from .scoring import SENTENCE_LABELS, headline, score
@@ -95,8 +95,12 @@ def convert_script(record: dict, direction: str) -> dict:
     return {**record, "text": text}
 
 
-def evaluate_systems(gold: Sequence[dict], systems: Dict[str, System]) -> Dict[str, Dict[str, object]]:
-    return {name: score(gold, system(gold)) for name, system in systems.items()}
+def evaluate_systems(
+    gold: Sequence[dict], systems: Dict[str, System]
+) -> Tuple[Dict[str, Dict[str, object]], Dict[str, List[dict]]]:
+    """(scores per system, predictions per system): every system predicts once."""
+    predictions = {name: system(gold) for name, system in systems.items()}
+    return {name: score(gold, predicted) for name, predicted in predictions.items()}, predictions
 
 
 def errors_by_label(gold: Sequence[dict], predicted: Iterable[dict], context: int = 12) -> Dict[str, List[str]]:

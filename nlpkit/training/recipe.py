@@ -25,7 +25,8 @@ def finalize_model(best: Path, corpus_dir: Path, *, ship: bool) -> Dict[str, flo
     from ..scoring import headline
 
     test, _ = gold_records(None, corpus_dir)
-    scores = headline(evaluate_systems(test, {"nlpkit": pipeline_system(load(best))})["nlpkit"])
+    results, _ = evaluate_systems(test, {"nlpkit": pipeline_system(load(best))})
+    scores = headline(results["nlpkit"])
     meta_path = best / "meta.json"
     meta = json.loads(meta_path.read_text(encoding="utf-8"))
     meta.update(
