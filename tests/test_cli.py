@@ -140,3 +140,15 @@ def test_to_dataset_keeps_records(shipped_nlp):
     dataset = nlpkit.to_dataset(records)
     assert dataset.num_rows == 2 and dataset[0]["text"] == "下拨资金3.2亿元。"
     assert json.loads(dataset[0]["entities"][0]["value"]) == 320000000
+
+
+def test_evaluate_scores_any_gold_file_with_baselines(tmp_path):
+    out = tmp_path / "scores.json"
+    report = tmp_path / "EVAL.md"
+    result = run("evaluate", "--gold", "tests/fixtures/tiny.jsonl", "--json", str(out), "--write", str(report))
+    assert result.returncode == 0, result.stderr.decode()[-1500:]
+    scores = json.loads(out.read_text())
+    assert {"nlpkit", "regex quantities", "tfidf+LR sentences"} <= set(scores)
+    assert scores["nlpkit"]["missing_documents"] == []
+    assert 0.0 <= scores["nlpkit"]["entities"]["QUANTITY"]["strict"]["f"] <= 1.0
+    assert "| QUANTITY strict F |" in report.read_text()
