@@ -86,7 +86,9 @@ def test_html_page_has_entities_sections_and_quantity_table(tmp_path):
     assert result.returncode == 0
 
     class Collect(HTMLParser):
-        sections, marks, cells = [], 0, 0
+        def __init__(self):
+            super().__init__()
+            self.sections, self.marks, self.cells = [], 0, 0
 
         def handle_starttag(self, tag, attrs):
             attrs = dict(attrs)

@@ -64,6 +64,23 @@ def measure_finder() -> Finder:
     return find
 
 
+def merge_entities(doc: Doc, found: List[Span], replace_label: Optional[str] = None) -> Doc:
+    """Add rule-found spans to ``doc.ents`` where no entity stands; with ``replace_label``, a found span also
+    replaces overlapping entities of that label. Overlaps among the found spans keep the longest."""
+    if not found:
+        return doc
+    found = filter_spans(found)
+    covered = {i for span in found for i in range(span.start, span.end)}
+    kept = [
+        ent for ent in doc.ents
+        if not (ent.label_ == replace_label and covered.intersection(range(ent.start, ent.end)))
+    ]
+    taken = {i for ent in kept for i in range(ent.start, ent.end)}
+    new = [span for span in found if not taken.intersection(range(span.start, span.end))]
+    doc.ents = sorted(kept + new, key=lambda span: span.start)
+    return doc
+
+
 @Language.factory(
     "nlpkit_regex_ruler",
     assigns=["doc.ents"],
@@ -93,19 +110,7 @@ class RegexRuler:
             span = doc.char_span(start, end, label=self.label, alignment_mode="strict")
             if span is not None:
                 found.append(span)
-        if not found:
-            return doc
-        found = filter_spans(found)
-        covered = {i for span in found for i in range(span.start, span.end)}
-        kept = [
-            ent
-            for ent in doc.ents
-            if not (self.overwrite and ent.label_ == self.label and covered.intersection(range(ent.start, ent.end)))
-        ]
-        taken = {i for ent in kept for i in range(ent.start, ent.end)}
-        new = [span for span in found if not taken.intersection(range(span.start, span.end))]
-        doc.ents = sorted(kept + new, key=lambda span: span.start)
-        return doc
+        return merge_entities(doc, found, replace_label=self.label if self.overwrite else None)
 
 
 @Language.factory(
@@ -153,16 +158,11 @@ class LexiconRuler:
     def __call__(self, doc: Doc) -> Doc:
         if self._pattern is None:
             return doc
-        taken = {i for ent in doc.ents for i in range(ent.start, ent.end)}
-        new = []
-        for match in self._pattern.finditer(normalize_text(doc.text)):
-            span = doc.char_span(*match.span(), label=self.lexicon[match.group()], alignment_mode="strict")
-            if span is not None and not taken.intersection(range(span.start, span.end)):
-                new.append(span)
-                taken.update(range(span.start, span.end))
-        if new:
-            doc.ents = sorted(list(doc.ents) + new, key=lambda span: span.start)
-        return doc
+        spans = (
+            doc.char_span(*match.span(), label=self.lexicon[match.group()], alignment_mode="strict")
+            for match in self._pattern.finditer(normalize_text(doc.text))
+        )
+        return merge_entities(doc, [span for span in spans if span is not None])
 
     def to_disk(self, path, *, exclude: Iterable[str] = tuple()) -> None:
         path = ensure_path(path)
