@@ -68,6 +68,7 @@ def finder() -> re.Pattern:
 
 
 # A Chinese numeral alone often is no number (一是, 统一, 进一步): the finder keeps only these readings.
+DOTTED_CODE = re.compile(r"[0-9０-９]+(?:[.．][0-9０-９]+){2,}")  # 6.7.6, 1.2.3: names and versions, not numbers
 _VAGUE = re.compile(r"^[一]([批些样道起次项个名位种类]|切|线|体|带|度|并|起|定)")
 _DATE_UNIT = re.compile(r"^[0-9０-９]{4}年|^[0-9０-９]{1,2}[月日]$")
 
@@ -102,6 +103,8 @@ def _to_decimal(numeral: str) -> Optional[Decimal]:
     Hand-written because cn2an reads neither mixed forms nor approximators inside the numeral.
     """
     text = re.sub(r"\s+", "", unicodedata.normalize("NFKC", numeral)).replace(",", "").translate(_FOLD)
+    if DOTTED_CODE.search(text):
+        return None
     text = re.sub(r"[余多几来]", "", text)
     sign = -1 if text[:1] in ("负", "-") else 1
     text = text.lstrip("负-")

@@ -12,6 +12,7 @@ from .conftest import SHARED, needs_shared
 @pytest.mark.parametrize(
     "surface,value,unit,approx",
     [
+        ("6.7.6", None, "", False),
         ("4053家", 4053, "家", False),
         ("5万余份", 50000, "份", True),
         ("143.35万元", 1433500, "元", False),

@@ -112,8 +112,16 @@ def test_entity_trimmer_removes_edge_punctuation_keeps_inner_quotes():
     nlp = blank()
     trimmer = nlp.add_pipe("nlpkit_entity_trimmer")
     doc = nlp.make_doc("镇办\"6.7.6\"任务，开展“2614”工作法")
-    doc.ents = [doc.char_span(2, 9, label="QUANTITY"), doc.char_span(14, 23, label="MEASURE")]
+    doc.ents = [doc.char_span(2, 9, label="MEASURE"), doc.char_span(14, 23, label="MEASURE")]
     assert [e.text for e in trimmer(doc).ents] == ["6.7.6", "“2614”工作法"]
+
+
+def test_entity_trimmer_drops_dotted_codes_as_quantities():
+    nlp = blank()
+    trimmer = nlp.add_pipe("nlpkit_entity_trimmer")
+    doc = nlp.make_doc("落实“6.7.6”工作任务3.5项")
+    doc.ents = [doc.char_span(3, 8, label="QUANTITY"), doc.char_span(13, 17, label="QUANTITY")]
+    assert [e.text for e in trimmer(doc).ents] == ["3.5项"]
 
 
 def test_lexicon_ruler_learns_names_from_training_examples_and_round_trips(tmp_path):
