@@ -3,10 +3,12 @@ from __future__ import annotations
 
 import datetime
 import json
+import re
+import unicodedata
 from pathlib import Path
 from typing import Callable, Dict, Iterable, List, Optional, Sequence, Tuple
 
-from .quantities import find_quantities, parse_quantity
+from .quantities import APPROX_PREFIX, ARABIC, CHINESE_DIGITS, MULTIPLIER, units
 from .scoring import SENTENCE_LABELS, headline, score
 from .text import sentence_spans
 
@@ -21,14 +23,30 @@ def pipeline_system(nlp) -> System:
 
 
 def regex_quantity_system(records: Sequence[dict]) -> List[dict]:
-    """Baseline: the quantity grammar alone (regular expressions, values by the normaliser)."""
+    """Baseline: what one writes without nlpkit's grammar: one regular expression (approximator, Arabic or
+    Chinese numeral, 万/亿, 余/多, a measure word from nlpkit's unit list, or 百分之…/%), values by cn2an.
+
+    It has none of the grammar's ANNOTATION.md filters (dates, ordinals, vague 一个, names like 三年行动, codes).
+    """
+    import cn2an
+
+    pattern = re.compile(
+        rf"(?P<approx>{APPROX_PREFIX})?(?P<pct>百分之)?(?P<num>{ARABIC}(?:{MULTIPLIER})?|[{CHINESE_DIGITS}]+)"
+        rf"(?P<more>余|多)?(?P<unit>%|％|{'|'.join(map(re.escape, units()))})?(?P<suffix>以上|左右)?"
+    )
     out = []
     for r in records:
         ents = []
-        for start, end in find_quantities(r["text"]):
-            q = parse_quantity(r["text"][start:end])
-            ents.append({"start": start, "end": end, "label": "QUANTITY", "value": q.value, "unit": q.unit,
-                         "approx": q.approx})
+        for m in pattern.finditer(r["text"]):
+            unit = "%" if m["pct"] or m["unit"] in ("%", "％") else m["unit"]
+            if unit is None:
+                continue
+            try:
+                value = cn2an.cn2an(unicodedata.normalize("NFKC", m["num"]).replace(",", ""), "smart")
+            except (ValueError, KeyError):
+                value = None
+            ents.append({"start": m.start(), "end": m.end(), "label": "QUANTITY", "value": value, "unit": unit,
+                         "approx": bool(m["approx"] or m["more"] or m["suffix"])})
         out.append({"id": r["id"], "entities": ents, "sentences": []})
     return out
 

@@ -21,7 +21,7 @@ Value = Union[Number, List[Number], None]
 
 ARABIC = r"[0-9０-９]+(?:[,，][0-9０-９]{3})*(?:[.．][0-9０-９]+)?"
 CHINESE_DIGITS = "零〇一二两三四五六七八九十百千万亿壹贰叁肆伍陆柒捌玖拾佰仟萬億兩貳參陸"
-CHINESE = rf"[{CHINESE_DIGITS}]+(?:[点點][{CHINESE_DIGITS}]+)?"
+CHINESE = rf"[{CHINESE_DIGITS}]+(?:[点點][{CHINESE_DIGITS}]+|[多余][万亿])?"
 ANONYMISED = r"(?:[xX]{2,}|[×]{2,}|[ｘＸ]{2,})"
 MULTIPLIER = r"(?:万亿|亿万|万|亿|千|百|萬|億)"
 APPROX_PREFIX = r"(?:接近|将近|近|约|大约|超过|超|逾|上)"
@@ -53,7 +53,8 @@ def _unit_pattern() -> str:
 
 
 def _number_pattern() -> str:
-    return rf"(?:(?:{ARABIC}|{ANONYMISED}){MULTIPLIER}?|{CHINESE})"
+    mixed = rf"(?:[0-9０-９]{{1,4}}[千百])?"  # 1万6千, 2万5千
+    return rf"(?:(?:{ARABIC}|{ANONYMISED})(?:{APPROX_INFIX}?{MULTIPLIER}{mixed}(?:{APPROX_INFIX}?[亿])?)?|{CHINESE})"
 
 
 @lru_cache(maxsize=1)
@@ -62,27 +63,48 @@ def finder() -> re.Pattern:
     num, unit = _number_pattern(), _unit_pattern()
     single = (
         rf"(?:百分之{num}|{num}分之{num}|{num}{APPROX_INFIX}?{unit}?{RANGE_SEP}{num}{APPROX_INFIX}?{unit}"
-        rf"|{num}{APPROX_INFIX}?{unit})"
+        rf"|{num}{APPROX_INFIX}?{unit}|{BARE_COUNT}|{'|'.join(_HALF)})"
     )
     return re.compile(rf"(?:{APPROX_PREFIX})?{single}(?:{APPROX_SUFFIX})?")
 
 
+_HALF = ("一半", "半数")
+# A count with a multiplier and no measure word (减少1386万, 13亿多人口): ANNOTATION.md tags the numeral.
+BARE_COUNT = rf"{ARABIC}{APPROX_INFIX}?(?:万亿|亿|万){APPROX_INFIX}?"
+
 # A Chinese numeral alone often is no number (一是, 统一, 进一步): the finder keeps only these readings.
 DOTTED_CODE = re.compile(r"[0-9０-９]+(?:[.．][0-9０-９]+){2,}")  # 6.7.6, 1.2.3: names and versions, not numbers
-_VAGUE = re.compile(r"^[一]([批些样道起次项个名位种类]|切|线|体|带|度|并|起|定)")
-_DATE_UNIT = re.compile(r"^[0-9０-９]{4}年|^[0-9０-９]{1,2}[月日]$")
+_VAGUE = re.compile(r"^一(?:[批些样道起项名位种类支套部条座根场件次期轮路级]|个(?!月)|切|线|体|带|度|并|定)|^十分$|^一?百年$|^零")
+_NAMED_PERIOD = re.compile(r"^(?:代|年)")  # 九十年代, 40周年: periods and anniversaries, not amounts
+# A count that opens a policy name: 三年行动, 八项规定, 五项原则 (ANNOTATION.md: part of the MEASURE).
+_NAME_HEAD = re.compile(r"^(?:行动|规定|原则|规划|新?举措|硬?措施|攻坚|主张)")
+_A_YEAR = re.compile(r"(?<!过去)的$|关键$|重要$")  # 新的一年, 关键一年: a year named, not measured
+_PART_OF_NOUN = {"人": "口", "家": "庭"}  # 5亿人口, 2900多万家庭: the numeral is the count, 人口/家庭 the noun
+_DATE_UNIT = re.compile(r"^[0-9０-９]{4}年|[0-9０-９]{4}年$|^[0-9０-９]{1,2}[月日]$")
 
 
 def find_quantities(text: str) -> Iterator[Tuple[int, int]]:
-    """(start, end) of quantity expressions found by the grammar alone (a high-precision rule baseline)."""
-    for match in finder().finditer(text):
+    """(start, end) of quantity expressions found by the grammar alone (a high-precision rule baseline).
+
+    The grammar reads the normalised text (traditional → simplified, full-width → half-width; same length),
+    so ``20萬餘份`` is found like ``20万余份``.
+    """
+    folded = normalize_text(text)
+    for match in finder().finditer(folded):
         start, end = match.span()
         surface = match.group()
-        if start > 0 and text[start - 1] in "第初":
+        before, after = folded[start - 1: start], folded[end: end + 2]
+        if before and (before in "第初“\"" or (before in "几数" and surface[0] in CHINESE_DIGITS)):
+            continue  # ordinals, 几十万 / 数千家 (no numeral), “四个意识” (a name)
+        if _DATE_UNIT.search(surface) or _VAGUE.match(surface) or _NAMED_PERIOD.match(after):
             continue
-        if _DATE_UNIT.search(surface) or _VAGUE.match(surface):
+        if _NAME_HEAD.match(after) or _NAME_HEAD.match(folded[end - 1: end + 1]) or (after[:1].isascii() and after[:1].isalpha()):
+            continue  # 三年行动, 2023行动 (a name); 11532300MB (a code)
+        if surface == "一年" and _A_YEAR.search(folded[max(0, start - 4): start]):
             continue
-        if not re.search(rf"[0-9０-９%％]|{ANONYMISED}", surface) and not re.search(
+        if _PART_OF_NOUN.get(surface[-1]) == after[:1] and re.search(r"[万亿]多?人?家?$", surface):
+            end -= 1
+        if surface not in _HALF and not re.search(rf"[0-9０-９%％]|{ANONYMISED}", surface) and not re.search(
             rf"[{CHINESE_DIGITS}].*?(?:{_unit_pattern()})", surface
         ):
             continue
@@ -121,7 +143,9 @@ def _to_decimal(numeral: str) -> Optional[Decimal]:
         return sign * Decimal(text) * factor
     total = section = current = Decimal(0)
     last_unit, last_big, pending_tail = 0, 0, False
+    numeral_seen = False
     for token in _TOKEN.findall(text):
+        numeral_seen = numeral_seen or token[0].isdigit() or token in _DIGITS or token in _SMALL
         if token[0].isdigit():
             current, pending_tail = Decimal(token), False
         elif token[0] in "点." and len(token) > 1:
@@ -143,8 +167,8 @@ def _to_decimal(numeral: str) -> Optional[Decimal]:
                 total *= unit
             elif last_big and unit > last_big:
                 total = (total + section + current) * unit
-            else:
-                total += (section + current) * unit
+            else:  # a bare 亿 / 万亿 (上亿人, 超过万亿元) is one of it
+                total += (section + current if numeral_seen or total else 1) * unit
             section = current = Decimal(0)
             last_big, last_unit, pending_tail = unit, unit, False
         else:
@@ -173,7 +197,7 @@ _TENTHS = ("成", "折")  # 三成 = 30 %, 八五折 = 85 %
 
 def parse_quantity(surface: str) -> Quantity:
     """Normalise one QUANTITY span: ``"近3000人次"`` → ``Quantity(3000, "人次", True)``."""
-    text = re.sub(r"\s+", "", surface)
+    text = normalize_text(re.sub(r"\s+", "", surface))  # 20萬餘份 reads as 20万余份
     approx = False
     prefix = re.match(APPROX_PREFIX, text)
     if prefix and len(text) > prefix.end() and re.match(rf"[0-9０-９xX×ｘ{CHINESE_DIGITS}百负-]", text[prefix.end()]):
@@ -200,7 +224,7 @@ def parse_quantity(surface: str) -> Quantity:
             return Quantity(None, "", approx)
         value = base + (high / low if base >= 0 else -high / low)
         return Quantity(round(float(value), 4), "", approx)
-    if text in ("一半", "半数"):
+    if text in _HALF:
         return Quantity(0.5, "", approx)
     half = text.endswith("半") and len(text) > 1
     text = text[:-1] if half else text

@@ -69,3 +69,11 @@ def test_recognizers_text_pass_rate():
     rate, cases = pass_rate(SHARED / "data" / "recognizers_text_zh")
     assert len(cases) > 500
     assert rate >= 0.90
+
+
+def test_finder_follows_the_guide_where_a_plain_regex_does_not():
+    text = "增强“四个意识”，实施治本攻坚三年行动，惠及2900多万家庭，人口13亿多，完成1万6千多户，检查一批企业，查驗校車518台次，20萬餘份。"
+    found = [text[s:e] for s, e in find_quantities(text)]
+    assert found == ["2900多万", "13亿多", "1万6千多户", "518台次", "20萬餘份"]
+    assert parse_quantity("20萬餘份") == Quantity(200000, "份", True)
+    assert parse_quantity("上亿人") == Quantity(100000000, "人", True)

@@ -84,24 +84,31 @@ def merge_entities(doc: Doc, found: List[Span], replace_label: Optional[str] = N
 @Language.factory(
     "nlpkit_regex_ruler",
     assigns=["doc.ents"],
-    default_config={"label": "QUANTITY", "finder": {"@misc": "nlpkit.quantity_finder.v1"}, "overwrite": False},
+    default_config={
+        "label": "QUANTITY", "finder": {"@misc": "nlpkit.quantity_finder.v1"}, "overwrite": False, "exclusive": False
+    },
 )
-def make_regex_ruler(nlp: Language, name: str, label: str, finder: Finder, overwrite: bool) -> "RegexRuler":
-    return RegexRuler(name=name, label=label, finder=finder, overwrite=overwrite)
+def make_regex_ruler(
+    nlp: Language, name: str, label: str, finder: Finder, overwrite: bool, exclusive: bool
+) -> "RegexRuler":
+    return RegexRuler(name=name, label=label, finder=finder, overwrite=overwrite, exclusive=exclusive)
 
 
 class RegexRuler:
     """Add a finder's spans as entities of one label.
 
     Entities of other labels are never overridden; with ``overwrite`` a found span replaces overlapping
-    statistical entities of its own label (the finder's boundaries are the more precise there).
+    statistical entities of its own label (the finder's boundaries are the more precise there); with
+    ``exclusive`` the finder is the only source of its label: statistical entities of that label that no found
+    span overlaps are dropped (for a grammar more precise than the model).
     """
 
-    def __init__(self, name: str, label: str, finder: Finder, overwrite: bool = False) -> None:
+    def __init__(self, name: str, label: str, finder: Finder, overwrite: bool = False, exclusive: bool = False) -> None:
         self.name = name
         self.label = label
         self.finder = finder
         self.overwrite = overwrite
+        self.exclusive = exclusive
 
     def __call__(self, doc: Doc) -> Doc:
         found: List[Span] = []
@@ -110,6 +117,12 @@ class RegexRuler:
             span = doc.char_span(start, end, label=self.label, alignment_mode="strict")
             if span is not None:
                 found.append(span)
+        if self.exclusive:
+            covered = {i for span in found for i in range(span.start, span.end)}
+            doc.ents = [
+                ent for ent in doc.ents
+                if ent.label_ != self.label or covered.intersection(range(ent.start, ent.end))
+            ]
         return merge_entities(doc, found, replace_label=self.label if self.overwrite else None)
 
 

@@ -34,6 +34,15 @@ def test_regex_ruler_keeps_other_labels_and_overwrites_its_own():
     ]
 
 
+def test_exclusive_regex_ruler_drops_statistical_spans_its_grammar_does_not_confirm():
+    nlp = blank()
+    ruler = nlp.add_pipe("nlpkit_regex_ruler", config={"overwrite": True, "exclusive": True})
+    doc = nlp.make_doc("增强“四个意识”，县委检查企业12家")
+    doc.ents = [doc.char_span(3, 5, label="QUANTITY"), doc.char_span(9, 11, label="ORG"),
+                doc.char_span(15, 18, label="QUANTITY")]
+    assert [(e.text, e.label_) for e in ruler(doc).ents] == [("县委", "ORG"), ("12家", "QUANTITY")]
+
+
 def test_org_and_measure_finders():
     nlp = blank()
     nlp.add_pipe("nlpkit_regex_ruler", name="org", config={"label": "ORG", "finder": {"@misc": "nlpkit.org_finder.v1"}})
