@@ -61,7 +61,7 @@ def extract(
     """Extract entities and sections; one record per document (ANNOTATION.md format)."""
     from . import ModelError, load
     from .io import AtomicOutput, Document, InputError, read_inputs
-    from .streaming import process
+    from .streaming import WorkerError, process
     from .writers import writer_for
 
     try:
@@ -102,6 +102,8 @@ def extract(
         fail(str(error))
     except KeyboardInterrupt:
         fail(f"interrupted after {done} documents; no output file was written", 130)
+    except WorkerError as error:
+        fail(f"{error} after {done} documents; no output file was written", 3)
     for message in failures:
         err.print(f"skipped: {message}", highlight=False)
     seconds = time.perf_counter() - started

@@ -8,16 +8,6 @@ from spacy.tokens import Doc
 from .pipeline.section import SENTENCES_KEY
 
 
-def doc_to_record(doc: Doc, doc_id: str, offset: int = 0) -> Dict[str, object]:
-    """``{"id", "text", "entities", "sentences"}``; QUANTITY entities carry ``value``, ``unit``, ``approx``."""
-    return {
-        "id": doc_id,
-        "text": doc.text,
-        "entities": entities_of(doc, offset),
-        "sentences": sentences_of(doc, offset),
-    }
-
-
 def entities_of(doc: Doc, offset: int = 0) -> List[Dict[str, object]]:
     out: List[Dict[str, object]] = []
     for ent in doc.ents:

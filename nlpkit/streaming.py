@@ -1,11 +1,16 @@
 """Running the pipeline over a stream of documents: long texts in pieces, records in input order."""
 from __future__ import annotations
 
-from typing import Iterable, Iterator, List, Tuple
+import multiprocessing
+from collections import deque
+from concurrent.futures import Future, ProcessPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
+from typing import Deque, Dict, Iterable, Iterator, List, Optional, Tuple
 
 from spacy.language import Language
+from spacy.util import minibatch
 
-from .records import doc_to_record, merge_records
+from .records import entities_of, merge_records, sentences_of
 from .text import sentence_spans
 
 DEFAULT_PIECE_CHARS = 100_000
@@ -26,6 +31,10 @@ def pieces(text: str, max_chars: int) -> List[Tuple[int, int]]:
     return cuts
 
 
+class WorkerError(RuntimeError):
+    """A worker process died (killed, out of memory) under ``n_process > 1``; its documents are lost."""
+
+
 def process(
     nlp: Language,
     documents: Iterable[Tuple[str, str]],
@@ -37,21 +46,71 @@ def process(
     """Records for ``(id, text)`` pairs, streamed in input order; memory stays bounded by the batch size.
 
     Texts longer than ``piece_chars`` (or ``nlp.max_length``) are processed in pieces cut at sentence
-    boundaries; the record's offsets index the whole text.
+    boundaries; the record's offsets index the whole text. With ``n_process > 1`` the pieces go to worker
+    processes; a worker that dies raises ``WorkerError`` instead of hanging the run.
     """
     limit = min(piece_chars, nlp.max_length)
-    pending: dict = {}
+    pending: Dict[int, tuple] = {}
 
-    def stream() -> Iterator[Tuple[str, tuple]]:
+    def stream() -> Iterator[Tuple[str, Piece]]:
         for n, (doc_id, text) in enumerate(documents):
             cuts = pieces(text, limit)
             pending[n] = (doc_id, text, len(cuts), [])
             for start, end in cuts:
                 yield text[start:end], (n, start)
 
-    for doc, (n, offset) in nlp.pipe(stream(), as_tuples=True, batch_size=batch_size, n_process=n_process):
+    if n_process == 1:
+        piece_records: Iterator[Tuple[Piece, dict]] = iter(_records(nlp, stream(), batch_size))
+    else:
+        piece_records = _in_workers(nlp, stream(), batch_size, n_process)
+    for (n, _), record in piece_records:
         doc_id, text, n_pieces, done = pending[n]
-        done.append(doc_to_record(doc, doc_id, offset))
+        done.append(record)
         if len(done) == n_pieces:
             del pending[n]
-            yield done[0] | {"text": text} if n_pieces == 1 else merge_records(doc_id, text, done)
+            yield merge_records(doc_id, text, done)
+
+
+Piece = Tuple[int, int]  # (document number, offset of the piece in its text)
+_WORKER_NLP: Optional[Language] = None  # the pipeline a forked worker inherits
+
+
+def _records(nlp: Language, items: Iterable[Tuple[str, Piece]], batch_size: int) -> List[Tuple[Piece, dict]]:
+    return [(piece, {"entities": entities_of(doc, piece[1]), "sentences": sentences_of(doc, piece[1])})
+            for doc, piece in nlp.pipe(items, as_tuples=True, batch_size=batch_size)]
+
+
+def _work(batch: List[Tuple[str, Piece]]) -> List[Tuple[Piece, dict]]:
+    assert _WORKER_NLP is not None
+    return _records(_WORKER_NLP, batch, len(batch))
+
+
+def _in_workers(
+    nlp: Language, items: Iterable[Tuple[str, Piece]], batch_size: int, n_process: int
+) -> Iterator[Tuple[Piece, dict]]:
+    """Batches of pieces through a pool of forked workers, at most two batches per worker in flight.
+
+    spaCy's own ``n_process`` waits forever when a worker is killed (its siblings keep the pipe open);
+    a process pool notices the death, so the run can stop with a message.
+    """
+    global _WORKER_NLP
+    _WORKER_NLP = nlp
+    pool = ProcessPoolExecutor(n_process, mp_context=multiprocessing.get_context("fork"))
+    in_flight: Deque[Future] = deque()
+    try:
+        for batch in minibatch(items, batch_size):
+            in_flight.append(pool.submit(_work, batch))
+            if len(in_flight) >= 2 * n_process:
+                yield from _result(in_flight.popleft())
+        while in_flight:
+            yield from _result(in_flight.popleft())
+    finally:
+        pool.shutdown(wait=False, cancel_futures=True)
+        _WORKER_NLP = None
+
+
+def _result(future: Future) -> List[Tuple[Piece, dict]]:
+    try:
+        return future.result()
+    except BrokenProcessPool:
+        raise WorkerError("a worker process died (killed or out of memory)") from None

@@ -2,6 +2,8 @@
 import json
 import subprocess
 import sys
+from pathlib import Path
+from typing import List
 
 import pytest
 
@@ -154,3 +156,38 @@ def test_evaluate_scores_any_gold_file_with_baselines(tmp_path):
     assert scores["nlpkit"]["missing_documents"] == []
     assert 0.0 <= scores["nlpkit"]["entities"]["QUANTITY"]["strict"]["f"] <= 1.0
     assert "| QUANTITY strict F |" in report.read_text()
+
+
+def test_two_processes_give_the_same_records_in_input_order(tmp_path):
+    seeds = sorted((ROOT / "seeds").glob("*.txt"))
+    batch = tmp_path / "docs.jsonl"
+    batch.write_text("".join(json.dumps({"id": f"{i}-{p.stem}", "text": p.read_text(encoding="utf-8")}, ensure_ascii=False) + "\n"
+                             for i in range(2) for p in seeds), encoding="utf-8")
+    one = run("extract", str(batch), "--batch-size", "2")
+    two = run("extract", str(batch), "--batch-size", "2", "--n-process", "2")
+    assert one.returncode == two.returncode == 0, two.stderr.decode()[-1500:]
+    assert one.stdout == two.stdout and len(one.stdout.splitlines()) == 10
+
+
+def test_killed_worker_stops_the_run_and_leaves_no_output(tmp_path):
+    import os
+    import signal
+    import time
+
+    big = tmp_path / "big.jsonl"
+    big.write_text("".join(json.dumps({"id": str(i), "text": "全年检查企业4053家。" * 200}) + "\n" for i in range(3000)))
+    out = tmp_path / "out.jsonl"
+    proc = subprocess.Popen([sys.executable, "-m", "nlpkit", "extract", str(big), "-o", str(out), "--n-process", "2"],
+                            stderr=subprocess.PIPE, cwd=ROOT)
+    children: List[str] = []
+    deadline = time.monotonic() + 90
+    while not children and time.monotonic() < deadline and proc.poll() is None:
+        time.sleep(0.5)
+        children = Path(f"/proc/{proc.pid}/task/{proc.pid}/children").read_text().split()
+    assert children, "no worker processes started"
+    time.sleep(2)
+    os.kill(int(children[0]), signal.SIGKILL)
+    _, stderr = proc.communicate(timeout=120)
+    assert proc.returncode == 3, stderr.decode()[-1500:]
+    assert b"worker process died" in stderr and b"no output file" in stderr and b"Traceback" not in stderr
+    assert not out.exists() and [p.name for p in tmp_path.iterdir()] == ["big.jsonl"]
