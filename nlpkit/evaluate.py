@@ -8,7 +8,7 @@ import unicodedata
 from pathlib import Path
 from typing import Callable, Dict, Iterable, List, Optional, Sequence, Tuple
 
-from .quantities import APPROX_PREFIX, ARABIC, CHINESE_DIGITS, MULTIPLIER, units
+from .quantities import APPROX_PREFIX, ARABIC, CHINESE_DIGITS, MULTIPLIER, parse_quantity, units
 from .scoring import SENTENCE_LABELS, headline, score
 from .text import sentence_spans
 
