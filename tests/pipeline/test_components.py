@@ -1,10 +1,12 @@
 """Rule components and the section classifier on tiny inputs, with serialisation round trips."""
+import pytest
 import spacy
 from spacy.training import Example
 
 from nlpkit.pipeline.section import SECTIONS_KEY, SENTENCES_KEY
 from nlpkit.training.readers import record_to_doc
 
+from ..conftest import needs_shared
 from ..test_corpus import load_fixture
 
 
@@ -145,3 +147,16 @@ def test_lexicon_ruler_learns_names_from_training_examples_and_round_trips(tmp_p
     assert [(e.text, e.label_) for e in spacy.load(tmp_path / "p")(text).ents] == [
         ("區應急管理局", "ORG"), ("安全生产责任制", "MEASURE")
     ]
+
+
+@pytest.mark.slow
+@needs_shared()
+def test_word_boundaries_trains_a_segmenter_and_round_trips(tmp_path):
+    nlp = blank()
+    nlp.add_pipe("nlpkit_word_boundaries", config={"iterations": 2})
+    nlp.initialize()
+    text = "市应急管理局开展安全生产大检查。"
+    tags = [t.lemma_ for t in nlp(text)]
+    assert len(tags) == len(text) and set(tags) <= {"B", "M", "E", "S"} and "B" in tags
+    nlp.to_disk(tmp_path / "p")
+    assert [t.lemma_ for t in spacy.load(tmp_path / "p")(text)] == tags

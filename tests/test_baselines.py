@@ -1,0 +1,16 @@
+"""The evaluation baselines write the record format and behave as documented."""
+from nlpkit.evaluate import jieba_system, regex_quantity_system
+
+RECORDS = [{"id": "a", "text": "全年检查企业3家，下拨资金5万元，增长5%左右。2023年一是开展三年行动。"}]
+
+
+def test_regex_baseline_reads_values_with_cn2an_and_has_no_guide_filters():
+    (record,) = regex_quantity_system(RECORDS)
+    found = [(RECORDS[0]["text"][e["start"]:e["end"]], e["value"], e["unit"], e["approx"]) for e in record["entities"]]
+    assert found[:3] == [("3家", 3, "家", False), ("5万元", 50000, "元", False), ("5%左右", 5, "%", True)]
+    assert ("三年", 3, "年", False) in found  # part of a name: the plain regex takes it, nlpkit's grammar does not
+
+
+def test_jieba_baseline_writes_records():
+    (record,) = jieba_system([{"id": "b", "text": "中国人民银行下拨资金，完成3个项目。"}])
+    assert record == {"id": "b", "entities": [{"start": 0, "end": 6, "label": "ORG"}], "sentences": []}
