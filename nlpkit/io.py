@@ -116,6 +116,9 @@ def expand_paths(paths: Sequence[str]) -> List[str]:
 
 
 def _read_one(item: str, errors: str) -> Iterator[Union[Document, Failure]]:
+    if item != "-" and item.lower().endswith(".jsonl"):
+        yield from _jsonl_documents(item, errors)
+        return
     try:
         data = sys.stdin.buffer.read() if item == "-" else Path(item).read_bytes()
     except OSError as err:
@@ -127,29 +130,43 @@ def _read_one(item: str, errors: str) -> Iterator[Union[Document, Failure]]:
     except InputError as err:
         yield Failure(item, str(err))
         return
-    if item.lower().endswith(".jsonl"):
-        yield from _jsonl_documents(text, name)
-    else:
-        doc_id = "stdin" if item == "-" else Path(item).stem
-        yield Document(doc_id, text, name)
+    doc_id = "stdin" if item == "-" else Path(item).stem
+    yield Document(doc_id, text, name)
 
 
-def _jsonl_documents(text: str, name: str) -> Iterator[Union[Document, Failure]]:
-    for n, line in enumerate(text.splitlines(), 1):
-        if not line.strip():
-            continue
-        where = f"{name}:{n}"
-        try:
-            row = json.loads(line)
-        except json.JSONDecodeError as err:
-            yield Failure(where, f"{where}: malformed JSON ({err.msg})")
-            continue
-        if not isinstance(row, dict) or "text" not in row:
-            yield Failure(where, f"{where}: record has no 'text'")
-        elif not isinstance(row["text"], str):
-            yield Failure(where, f"{where}: 'text' is not a string")
-        else:
-            yield Document(str(row.get("id", f"{Path(name).stem}-{n}")), row["text"], where)
+def _jsonl_documents(path: str, errors: str) -> Iterator[Union[Document, Failure]]:
+    """Records of a JSONL file, read a line at a time so memory does not grow with the file.
+
+    A first line that cannot be decoded (a binary file, another encoding) refuses the whole file.
+    """
+    try:
+        handle = open(path, "rb")
+    except OSError as err:
+        yield Failure(path, f"{path}: cannot read ({err.strerror})")
+        return
+    with handle:
+        for n, raw in enumerate(handle, 1):
+            where = f"{path}:{n}"
+            try:
+                line = decode_bytes(raw, where, errors)
+            except InputError as err:
+                yield Failure(path if n == 1 else where, str(err))
+                if n == 1:
+                    return
+                continue
+            if not line.strip():
+                continue
+            try:
+                row = json.loads(line)
+            except json.JSONDecodeError as err:
+                yield Failure(where, f"{where}: malformed JSON ({err.msg})")
+                continue
+            if not isinstance(row, dict) or "text" not in row:
+                yield Failure(where, f"{where}: record has no 'text'")
+            elif not isinstance(row["text"], str):
+                yield Failure(where, f"{where}: 'text' is not a string")
+            else:
+                yield Document(str(row.get("id", f"{Path(path).stem}-{n}")), row["text"], where)
 
 
 class AtomicOutput:
