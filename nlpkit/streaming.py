@@ -60,7 +60,7 @@ def process(
                 yield text[start:end], (n, start)
 
     if n_process == 1:
-        piece_records: Iterator[Tuple[Piece, dict]] = iter(_records(nlp, stream(), batch_size))
+        piece_records: Iterator[Tuple[Piece, dict]] = _records(nlp, stream(), batch_size)
     else:
         piece_records = _in_workers(nlp, stream(), batch_size, n_process)
     for (n, _), record in piece_records:
@@ -75,14 +75,15 @@ Piece = Tuple[int, int]  # (document number, offset of the piece in its text)
 _WORKER_NLP: Optional[Language] = None  # the pipeline a forked worker inherits
 
 
-def _records(nlp: Language, items: Iterable[Tuple[str, Piece]], batch_size: int) -> List[Tuple[Piece, dict]]:
-    return [(piece, {"entities": entities_of(doc, piece[1]), "sentences": sentences_of(doc, piece[1])})
-            for doc, piece in nlp.pipe(items, as_tuples=True, batch_size=batch_size)]
+def _records(nlp: Language, items: Iterable[Tuple[str, Piece]], batch_size: int) -> Iterator[Tuple[Piece, dict]]:
+    """Entities and sentences of each piece, lazily (the single-process path streams through this)."""
+    for doc, piece in nlp.pipe(items, as_tuples=True, batch_size=batch_size):
+        yield piece, {"entities": entities_of(doc, piece[1]), "sentences": sentences_of(doc, piece[1])}
 
 
 def _work(batch: List[Tuple[str, Piece]]) -> List[Tuple[Piece, dict]]:
     assert _WORKER_NLP is not None
-    return _records(_WORKER_NLP, batch, len(batch))
+    return list(_records(_WORKER_NLP, batch, len(batch)))
 
 
 def _in_workers(

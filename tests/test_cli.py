@@ -130,9 +130,11 @@ def test_interrupted_run_leaves_no_output(tmp_path):
     out = tmp_path / "out.jsonl"
     proc = subprocess.Popen([sys.executable, "-m", "nlpkit", "extract", str(big), "-o", str(out)],
                             stderr=subprocess.PIPE, cwd=ROOT)
-    time.sleep(6)
+    deadline = time.monotonic() + 90  # interrupt once records are being written, as a user's Ctrl-C would
+    while time.monotonic() < deadline and not any(p.stat().st_size for p in tmp_path.glob(".out.jsonl.*.part")):
+        time.sleep(0.2)
     proc.send_signal(signal.SIGINT)
-    _, stderr = proc.communicate(timeout=60)
+    _, stderr = proc.communicate(timeout=120)
     assert proc.returncode == 130 and b"interrupted after" in stderr and b"Traceback" not in stderr
     assert not out.exists() and [p.name for p in tmp_path.iterdir()] == ["big.jsonl"]
 

@@ -61,3 +61,17 @@ def test_replace_mode_reports_undecodable_bytes(tmp_path):
     assert result.returncode == 0
     assert "undecodable bytes replaced" in result.stderr.decode()
     assert "\ufffd" in json.loads(result.stdout)["text"]
+
+
+def test_records_stream_out_before_the_input_is_consumed():
+    nlp = spacy.blank("zh")
+    nlp.add_pipe("nlpkit_sentencizer")
+    consumed = []
+
+    def documents():
+        for i in range(1000):
+            consumed.append(i)
+            yield str(i), "检查企业3家。"
+
+    first = next(process(nlp, documents(), batch_size=4))
+    assert first["id"] == "0" and len(consumed) < 50  # memory is bounded by the batch, not the input
