@@ -128,8 +128,10 @@ def test_interrupted_run_leaves_no_output(tmp_path):
     big = tmp_path / "big.jsonl"
     big.write_text("".join(json.dumps({"id": str(i), "text": "全年检查企业4053家。" * 200}) + "\n" for i in range(3000)))
     out = tmp_path / "out.jsonl"
+    # SIG_DFL: a test run started in the background inherits an ignored SIGINT, which a user's shell would not give
     proc = subprocess.Popen([sys.executable, "-m", "nlpkit", "extract", str(big), "-o", str(out)],
-                            stderr=subprocess.PIPE, cwd=ROOT)
+                            stderr=subprocess.PIPE, cwd=ROOT,
+                            preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL))
     deadline = time.monotonic() + 90  # interrupt once records are being written, as a user's Ctrl-C would
     while time.monotonic() < deadline and not any(p.stat().st_size for p in tmp_path.glob(".out.jsonl.*.part")):
         time.sleep(0.2)
