@@ -8,7 +8,7 @@ import unicodedata
 from pathlib import Path
 from typing import Callable, Dict, Iterable, List, Optional, Sequence, Tuple
 
-from .quantities import APPROX_PREFIX, ARABIC, CHINESE_DIGITS, MULTIPLIER, parse_quantity, units
+from .quantities import APPROX_PREFIX, ARABIC, CHINESE_DIGITS, MULTIPLIER, parse_quantity, unit_pattern
 from .scoring import SENTENCE_LABELS, headline, score
 from .text import sentence_spans
 
@@ -32,7 +32,7 @@ def regex_quantity_system(records: Sequence[dict]) -> List[dict]:
 
     pattern = re.compile(
         rf"(?P<approx>{APPROX_PREFIX})?(?P<pct>百分之)?(?P<num>{ARABIC}(?:{MULTIPLIER})?|[{CHINESE_DIGITS}]+)"
-        rf"(?P<more>余|多)?(?P<unit>%|％|{'|'.join(map(re.escape, units()))})?(?P<suffix>以上|左右)?"
+        rf"(?P<more>余|多)?(?P<unit>%|％|{unit_pattern()})?(?P<suffix>以上|左右)?"
     )
     out = []
     for r in records:

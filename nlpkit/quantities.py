@@ -48,7 +48,9 @@ def units() -> Tuple[str, ...]:
     return tuple(sorted(found, key=len, reverse=True))
 
 
-def _unit_pattern() -> str:
+@lru_cache(maxsize=1)
+def unit_pattern() -> str:
+    """The measure words of ``units()`` as one regular-expression alternation."""
     return "(?:" + "|".join(re.escape(u) for u in units()) + ")"
 
 
@@ -60,7 +62,7 @@ def _number_pattern() -> str:
 @lru_cache(maxsize=1)
 def finder() -> re.Pattern:
     """Regular expression for the regular core of QUANTITY spans."""
-    num, unit = _number_pattern(), _unit_pattern()
+    num, unit = _number_pattern(), unit_pattern()
     single = (
         rf"(?:百分之{num}|{num}分之{num}|{num}{APPROX_INFIX}?{unit}?{RANGE_SEP}{num}{APPROX_INFIX}?{unit}"
         rf"|{num}{APPROX_INFIX}?{unit}|{BARE_COUNT}|{'|'.join(_HALF)})"
@@ -105,7 +107,7 @@ def find_quantities(text: str) -> Iterator[Tuple[int, int]]:
         if _PART_OF_NOUN.get(surface[-1]) == after[:1] and re.search(r"[万亿]多?人?家?$", surface):
             end -= 1
         if surface not in _HALF and not re.search(rf"[0-9０-９%％]|{ANONYMISED}", surface) and not re.search(
-            rf"[{CHINESE_DIGITS}].*?(?:{_unit_pattern()})", surface
+            rf"[{CHINESE_DIGITS}].*?{unit_pattern()}", surface
         ):
             continue
         yield start, end
@@ -197,7 +199,8 @@ _TENTHS = ("成", "折")  # 三成 = 30 %, 八五折 = 85 %
 
 def parse_quantity(surface: str) -> Quantity:
     """Normalise one QUANTITY span: ``"近3000人次"`` → ``Quantity(3000, "人次", True)``."""
-    text = normalize_text(re.sub(r"\s+", "", surface))  # 20萬餘份 reads as 20万余份
+    # normalised first: 20萬餘份 reads as 20万余份, and units come out in one spelling (個 → 个, ％ → %)
+    text = normalize_text(re.sub(r"\s+", "", surface))
     approx = False
     prefix = re.match(APPROX_PREFIX, text)
     if prefix and len(text) > prefix.end() and re.match(rf"[0-9０-９xX×ｘ{CHINESE_DIGITS}百负-]", text[prefix.end()]):
@@ -240,7 +243,6 @@ def parse_quantity(surface: str) -> Quantity:
         low_s, infix, unit, tail = single.groups()
         unit_low, high_s, infix_high = "", None, None
     low_s, unit = _unit_owns_multiplier(low_s, unit or unit_low)
-    unit = normalize_text(unit)  # one spelling per unit: simplified, half-width (個 → 个, ％ → %)
     inner = re.search("[余多几幾]", low_s + (high_s or ""))
     approx = approx or bool(infix or infix_high or tail or inner)
     if high_s is None:

@@ -99,8 +99,8 @@ class RegexRuler:
 
     Entities of other labels are never overridden; with ``overwrite`` a found span replaces overlapping
     statistical entities of its own label (the finder's boundaries are the more precise there); with
-    ``exclusive`` the finder is the only source of its label: statistical entities of that label that no found
-    span overlaps are dropped (for a grammar more precise than the model).
+    ``exclusive`` the finder is the only source of its label: statistical entities of that label are dropped
+    (for a grammar more precise than the model).
     """
 
     def __init__(self, name: str, label: str, finder: Finder, overwrite: bool = False, exclusive: bool = False) -> None:
@@ -118,11 +118,7 @@ class RegexRuler:
             if span is not None:
                 found.append(span)
         if self.exclusive:
-            covered = {i for span in found for i in range(span.start, span.end)}
-            doc.ents = [
-                ent for ent in doc.ents
-                if ent.label_ != self.label or covered.intersection(range(ent.start, ent.end))
-            ]
+            doc.ents = [ent for ent in doc.ents if ent.label_ != self.label]
         return merge_entities(doc, found, replace_label=self.label if self.overwrite else None)
 
 
