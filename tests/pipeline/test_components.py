@@ -51,10 +51,20 @@ def test_org_and_measure_finders():
     nlp.add_pipe(
         "nlpkit_regex_ruler", name="measure", config={"label": "MEASURE", "finder": {"@misc": "nlpkit.measure_finder.v1"}}
     )
-    doc = nlp("市安委办和国务院印发《安全生产法》，开展“五进”活动，县委书记讲话。")
+    doc = nlp("市安委办和国务院印发《安全生产法》，开展“五进”活动，县委书记讲话，区委委员列席市政府会议。")
     assert [(e.text, e.label_) for e in doc.ents] == [
-        ("市安委办", "ORG"), ("国务院", "ORG"), ("安全生产法", "MEASURE"), ("“五进”活动", "MEASURE")
+        ("市安委办", "ORG"), ("国务院", "ORG"), ("安全生产法", "MEASURE"), ("“五进”活动", "MEASURE"), ("县委", "ORG")
     ]
+
+
+def test_org_ruler_overwrite_corrects_a_statistical_boundary():
+    nlp = blank()
+    ruler = nlp.add_pipe(
+        "nlpkit_regex_ruler", config={"label": "ORG", "finder": {"@misc": "nlpkit.org_finder.v1"}, "overwrite": True}
+    )
+    doc = nlp.make_doc("发挥区安委办作用，提请xx市应急管理局审议")
+    doc.ents = [doc.char_span(0, 6, label="ORG")]
+    assert [e.text for e in ruler(doc).ents] == ["区安委办", "xx市应急管理局"]
 
 
 def test_char_features_set_norm_not_text():
