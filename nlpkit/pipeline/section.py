@@ -1,7 +1,9 @@
 """Section classifier: a label for every sentence (ACHIEVEMENT, PROBLEM, PLAN, OTHER) from its text and context.
 
 A sentence's section is mostly decided by the heading it stands under, with exceptions inside blocks, so the
-model reads the sentence, its enclosing headings and its position (a hashed linear model), and a Viterbi
+model reads the sentence, its enclosing headings, the whole block under its top heading (a block of completed
+work reads differently from a block of plans even where one sentence alone does not) and its position (a
+hashed linear model), and a Viterbi
 pass over the label transitions seen in training keeps sections contiguous unless the evidence is strong.
 """
 
@@ -26,7 +28,7 @@ TOP_HEADING = re.compile(r"^\s*(?:[一二三四五六七八九十]+[、.．]|第
 SUB_HEADING = re.compile(r"^\s*[（(][一二三四五六七八九十]+[）)]")
 POSITION_BINS = 10
 WHITESPACE_RUN = re.compile(r"\s\s+")
-Row = Tuple[np.ndarray, np.ndarray]  # (feature indices, values) of one sentence
+Row = Tuple[np.ndarray, np.ndarray]  # (feature indices, values) of one sentence or block
 
 
 @Language.factory(
@@ -51,16 +53,18 @@ def section_of(span: Span) -> Optional[str]:
     return None
 
 
-def sentence_contexts(texts: Sequence[str]) -> List[Tuple[str, str, str, float]]:
-    """For each sentence: (sentence, top heading above it, sub-heading above it, relative position)."""
+def sentence_contexts(texts: Sequence[str]) -> List[Tuple[str, str, str, int, float]]:
+    """For each sentence: (sentence, top heading above it, sub-heading above it, index of its top-level block,
+    relative position)."""
     top = sub = ""
+    block = 0
     out = []
     for i, text in enumerate(texts):
         if TOP_HEADING.match(text):
-            top, sub = text, ""
+            top, sub, block = text, "", block + 1
         elif SUB_HEADING.match(text):
             sub = text
-        out.append((text, top, sub, i / max(len(texts), 1)))
+        out.append((text, top, sub, block, i / max(len(texts), 1)))
     return out
 
 
@@ -80,14 +84,23 @@ class SectionClassifier:
     # features -------------------------------------------------------------------------------------
     @property
     def n_columns(self) -> int:
-        return self.n_features + 2 * (self.n_features // 4) + POSITION_BINS + 2
+        return self.n_features + 3 * (self.n_features // 4) + POSITION_BINS + 2
 
-    def _features(self, texts: Sequence[str]) -> List[Row]:
-        """Sparse rows: char 1–3-grams of the sentence, 1–2-grams of its top and sub heading, position, shape."""
+    def _features(self, texts: Sequence[str]) -> Tuple[List[Row], List[Row], List[int]]:
+        """Sparse rows of one document: per sentence, char 1–3-grams of the sentence, 1–2-grams of its top and sub
+        heading, position, shape; per top-level block, 1–2-grams of the whole block (what the block as a whole
+        reports: done, wrong or to do); and each sentence's block. A block's row is built once and, the model
+        being linear, scored once for all its sentences."""
         heading_size = self.n_features // 4
-        dense_at = self.n_features + 2 * heading_size
+        block_at, dense_at = self.n_features + 2 * heading_size, self.n_features + 3 * heading_size
+        contexts = sentence_contexts([normalize_text(t) for t in texts])
+        block_texts: Dict[int, List[str]] = {}
+        for text, _, _, block, _ in contexts:
+            block_texts.setdefault(block, []).append(text)
+        block_index = {block: i for i, block in enumerate(block_texts)}
+        block_rows = [as_row(hashed_char_ngrams("".join(t), 2, heading_size), block_at) for t in block_texts.values()]
         rows: List[Row] = []
-        for text, top, sub, position in sentence_contexts([normalize_text(t) for t in texts]):
+        for text, top, sub, _, position in contexts:
             features: Dict[int, float] = {}
             for offset, size, n_max, part in (
                 (0, self.n_features, 3, text),
@@ -101,8 +114,8 @@ class SectionClassifier:
                 features[dense_at + POSITION_BINS] = 1.0
             if len(text) < 25:
                 features[dense_at + POSITION_BINS + 1] = 1.0
-            rows.append((np.fromiter(features.keys(), dtype=np.int64), np.fromiter(features.values(), dtype=np.float32)))
-        return rows
+            rows.append(as_row(features))
+        return rows, block_rows, [block_index[c[3]] for c in contexts]
 
     # learning --------------------------------------------------------------------------------------
     def initialize(
@@ -125,7 +138,11 @@ class SectionClassifier:
         from scipy import sparse  # training-only dependencies, kept off the loading path
         from sklearn.linear_model import LogisticRegression
 
-        rows = [row for doc in documents for row in self._features(doc)]
+        rows = []
+        for doc in documents:
+            sentence_rows, block_rows, blocks = self._features(doc)
+            rows += [(np.concatenate([i, block_rows[b][0]]), np.concatenate([v, block_rows[b][1]]))
+                     for (i, v), b in zip(sentence_rows, blocks)]
         features = sparse.csr_matrix(
             (np.concatenate([v for _, v in rows]), np.concatenate([i for i, _ in rows]),
              np.cumsum([0] + [len(i) for i, _ in rows])),
@@ -159,7 +176,9 @@ class SectionClassifier:
             return []
         if self.coef is None:
             raise ValueError(f"[{self.name}] the section classifier is not initialised: train it first")
-        scores = np.stack([self.coef[:, index] @ values for index, values in self._features(texts)]) + self.intercept
+        rows, block_rows, blocks = self._features(texts)
+        block_scores = np.stack([self.coef[:, index] @ values for index, values in block_rows])
+        scores = np.stack([self.coef[:, index] @ values for index, values in rows]) + block_scores[blocks] + self.intercept
         emissions = scores - np.logaddexp.reduce(scores, axis=1, keepdims=True)
         trans = self.transition_weight * self.log_transitions
         best = emissions[0] + self.transition_weight * self.log_start
@@ -215,6 +234,10 @@ class SectionClassifier:
                 self.log_transitions = data["log_transitions"]
                 self.log_start = data["log_start"]
         return self
+
+
+def as_row(features: Dict[int, float], offset: int = 0) -> Row:
+    return (np.fromiter(features.keys(), dtype=np.int64) + offset, np.fromiter(features.values(), dtype=np.float32))
 
 
 def hashed_char_ngrams(text: str, n_max: int, n_features: int) -> Dict[int, float]:

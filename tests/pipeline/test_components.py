@@ -118,6 +118,17 @@ def test_section_classifier_round_trip(tmp_path):
     assert [(s.start_char, s.label_) for s in loaded_doc.spans[SENTENCES_KEY]] == before
 
 
+def test_section_classifier_reads_the_whole_block_under_a_heading():
+    # The same sentence under the same heading: only the rest of its block tells done from planned.
+    nlp = blank()
+    sections = nlp.add_pipe("nlpkit_section_classifier", config={"n_features": 2**12, "transition_weight": 0.0})
+    done = ["一、工作", "完成了检查。", "完成了整改。", "推进工作。"]
+    planned = ["一、工作", "将要检查。", "将要整改。", "推进工作。"]
+    sections.fit([done, planned], [["ACHIEVEMENT"] * 4, ["PLAN"] * 4])
+    assert sections.predict(["一、工作", "完成了培训。", "推进工作。"])[-1] == "ACHIEVEMENT"
+    assert sections.predict(["一、工作", "将要培训。", "推进工作。"])[-1] == "PLAN"
+
+
 def test_uninitialised_section_classifier_says_so():
     nlp = blank()
     nlp.add_pipe("nlpkit_section_classifier")
