@@ -149,6 +149,7 @@ def evaluate(
     baseline_config: Path = typer.Option(Path("configs/baseline_ner.cfg"), help="spaCy default NER config for --cv"),
     work_dir: Path = typer.Option(Path("training/cv"), help="fold models for --cv"),
     cv_steps: int = typer.Option(0, help="--cv: train every system this many steps (0: as configured)"),
+    ablation: List[Path] = typer.Option([], help="--cv: also retrain this pipeline config per fold (repeatable)"),
     script: Optional[Script] = typer.Option(None, help="convert the gold texts to the other script first (robustness)"),
 ) -> None:
     """Score a pipeline and the baselines on held-out gold reports, side by side."""
@@ -156,7 +157,8 @@ def evaluate(
     from .corpus import CorpusError, corpus_hash, default_corpus_dir, has_entities, read_records, shared_dir
     from .training.recipe import baseline_systems, gold_records
     from .evaluate import (
-        convert_script, errors_by_label, evaluate_systems, markdown_report, pipeline_system, run_meta, save_json
+        convert_script, errors_by_label, evaluate_systems, figure_cell, markdown_report, pipeline_system, run_meta,
+        save_json,
     )
     from .scoring import headline
 
@@ -170,7 +172,7 @@ def evaluate(
             with Progress(console=err) as progress:
                 task = progress.add_task("leave-one-report-out", total=None)
                 results, per_fold = cross_validate(
-                    config, baseline_config, default_corpus_dir(), work_dir, max_steps=cv_steps,
+                    config, baseline_config, default_corpus_dir(), work_dir, max_steps=cv_steps, ablations=ablation,
                     on_fold=lambda done, total, rid: progress.update(task, completed=done, total=total,
                                                                      description=f"fold {done}/{total} ({rid})"),
                 )
@@ -184,15 +186,14 @@ def evaluate(
             results, predictions = evaluate_systems(test, systems)
     except (ModelError, CorpusError) as error:
         fail(str(error))
-    table = {name: headline(r) for name, r in results.items()}
     from rich.table import Table
 
     view = Table(title=f"held-out reports: {', '.join(r['id'] for r in test)}")
     view.add_column("figure")
     for name in results:
         view.add_column(name, justify="right")
-    for key in next(iter(table.values())):
-        view.add_row(key, *(f"{table[n][key]:.3f}" for n in results))
+    for key in headline(next(iter(results.values()))):
+        view.add_row(key, *(figure_cell(r, key) for r in results.values()))
     Console().print(view)
     if errors and predictions:
         for label, lines in errors_by_label(test, predictions["nlpkit"]).items():

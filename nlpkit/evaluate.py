@@ -143,25 +143,24 @@ def errors_by_label(gold: Sequence[dict], predicted: Iterable[dict], context: in
 def markdown_report(
     results: Dict[str, Dict[str, object]],
     meta: Dict[str, object],
-    per_fold: Optional[Dict[str, Dict[str, Dict[str, float]]]] = None,
+    per_fold: Optional[Dict[str, Dict[str, Dict[str, object]]]] = None,
 ) -> str:
     """EVALUATION.md: headline table for every system, per-label detail, confusion matrix."""
     lines = ["# nlpkit evaluation", "", "Written by `nlpkit evaluate --write EVALUATION.md`; do not edit by hand.", ""]
     for key, value in meta.items():
         lines.append(f"- {key}: {value}")
     names = list(results)
-    heads = {n: headline(results[n]) for n in names}
-    keys = list(next(iter(heads.values())))
+    keys = list(headline(results[names[0]]))
     lines += ["", "## Headline (held-out reports)", "", "| figure | " + " | ".join(names) + " |",
               "|---|" + "---|" * len(names)]
     for k in keys:
-        lines.append(f"| {k} | " + " | ".join(_cell(results[n], heads[n][k], k) for n in names) + " |")
+        lines.append(f"| {k} | " + " | ".join(figure_cell(results[n], k) for n in names) + " |")
     if per_fold:
         lines += ["", "## Per fold (held-out report: headline figures)", ""]
         for key in keys:
             lines += [f"### {key}", "", "| report | " + " | ".join(names) + " |", "|---|" + "---|" * len(names)]
             for rid, figures in per_fold.items():
-                lines.append(f"| {rid} | " + " | ".join(f"{figures[n][key]:.3f}" for n in names) + " |")
+                lines.append(f"| {rid} | " + " | ".join(figure_cell(figures[n], key) for n in names) + " |")
             lines.append("")
     for n in names:
         r = results[n]
@@ -181,7 +180,9 @@ def markdown_report(
     return "\n".join(lines) + "\n"
 
 
-def _cell(result: Dict[str, object], value: Optional[float], key: str) -> str:
+def figure_cell(result: Dict[str, object], key: str) -> str:
+    """A headline figure to three places, or – where the system does not predict that label at all."""
+    value = headline(result)[key]
     entities = result["entities"]  # type: ignore[index]
     if key.startswith("sentence") and not any(result["sentences"][l]["p"] for l in result["sentences"]):  # type: ignore[index]
         return "–"

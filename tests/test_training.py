@@ -54,3 +54,27 @@ def test_model_package_installs_and_loads_by_name(tmp_path):
                             env={**os.environ, "PYTHONPATH": str(site)})
     assert loaded.returncode == 0, loaded.stderr[-1500:]
     assert loaded.stdout.strip() == "320000000"
+
+
+@pytest.mark.slow
+def test_cross_validation_trains_every_fold_with_ablations_and_script_conversions(tiny_corpus, tmp_path):
+    from nlpkit.evaluate import figure_cell, markdown_report
+    from nlpkit.training.recipe import cross_validate
+
+    variant = tmp_path / "variant.cfg"
+    variant.write_text((ROOT / "configs" / "pipeline.cfg").read_text(encoding="utf-8"), encoding="utf-8")
+    folds = []
+    results, per_fold = cross_validate(
+        ROOT / "configs" / "pipeline.cfg", None, tiny_corpus, tmp_path / "cv", max_steps=5, ablations=[variant],
+        on_fold=lambda done, total, rid: folds.append((done, total, rid)),
+    )
+    systems = {"nlpkit", "nlpkit (variant)", "nlpkit (s2t text)", "nlpkit (t2s text)", "tfidf+LR sentences"}
+    assert systems <= set(results)
+    assert [f[:2] for f in folds] == [(1, 3), (2, 3), (3, 3)] and set(per_fold) == {f[2] for f in folds}
+    assert all(systems <= set(by_system) for by_system in per_fold.values())
+    assert (tmp_path / "cv" / folds[0][2] / "variant" / "model-last").is_dir()
+    assert figure_cell(results["tfidf+LR sentences"], "ORG strict F") == "–"
+    report = markdown_report(results, {"date": "today"}, per_fold)
+    header = next(line for line in report.splitlines() if line.startswith("| figure |"))
+    assert "| nlpkit (variant) |" in header and "| nlpkit (t2s text) |" in header
+    assert all(f"| {rid} |" in report for rid in per_fold)

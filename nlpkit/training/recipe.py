@@ -4,7 +4,7 @@ from __future__ import annotations
 import json
 import shutil
 from pathlib import Path
-from typing import Dict, List, Optional, Tuple
+from typing import Dict, List, Optional, Sequence, Tuple
 
 from .. import corpus as gold_corpus
 from .. import model_path
@@ -93,23 +93,28 @@ def cross_validate(
     work_dir: Path,
     on_fold=None,
     max_steps: int = 0,
-) -> Tuple[Dict[str, Dict[str, object]], Dict[str, Dict[str, Dict[str, float]]]]:
+    ablations: Sequence[Path] = (),
+    scripts: Sequence[str] = ("s2t", "t2s"),
+) -> Tuple[Dict[str, Dict[str, object]], Dict[str, Dict[str, Dict[str, object]]]]:
     """Leave-one-report-out over the fully annotated reports, every system trained on the same folds.
 
-    Each fold trains ``config`` (and ``baseline_config``, spaCy's default NER) on every other report, with a
-    training report as the dev set (model selection never sees the held-out report), and predicts the
-    held-out one. ``max_steps`` (if set) shortens training for every system alike. Returns (scores over all held-out predictions pooled, headline figures per fold).
+    Each fold trains ``config`` (each of ``ablations``, named ``nlpkit (<config stem>)``, and
+    ``baseline_config``, spaCy's default NER) on every other report, with a training report as the dev set
+    (model selection never sees the held-out report), and predicts the held-out one; the nlpkit fold model also
+    predicts the held-out report converted to the other script (``scripts``: OpenCC directions), which shows the
+    drop on text of the other script. ``max_steps`` (if set) shortens training for every system alike.
+    Returns (scores over all held-out predictions pooled, scores per fold and system).
     """
     from spacy.cli.train import train
 
     from .. import load
-    from ..evaluate import pipeline_system
-    from ..scoring import headline, score
+    from ..evaluate import convert_script, pipeline_system
+    from ..scoring import score
 
     records = gold_corpus.read_records(corpus_dir)
     folds = [r for r in records if gold_corpus.has_entities(r)]
     pooled: Dict[str, List[dict]] = {}
-    per_fold: Dict[str, Dict[str, Dict[str, float]]] = {}
+    per_fold: Dict[str, Dict[str, Dict[str, object]]] = {}
     for n, held in enumerate(folds):
         train_records = [r for r in records if r["id"] != held["id"]]
         train_ids = ",".join(r["id"] for r in train_records)
@@ -119,8 +124,14 @@ def cross_validate(
             overrides["training.max_steps"] = max_steps
         systems = {}
         out = work_dir / held["id"]
-        train(config, out / "nlpkit", overrides={**overrides, "initialize.components.sections.reports.split": train_ids})
-        systems["nlpkit"] = pipeline_system(load(out / "nlpkit" / "model-last"))
+        for name, pipeline_config in [("nlpkit", config)] + [(f"nlpkit ({a.stem})", a) for a in ablations]:
+            folder = out / ("nlpkit" if pipeline_config == config else pipeline_config.stem)
+            train(pipeline_config, folder, overrides={**overrides, "initialize.components.sections.reports.split": train_ids})
+            systems[name] = pipeline_system(load(folder / "model-last"))
+        for direction in scripts:
+            systems[f"nlpkit ({direction} text)"] = lambda rs, d=direction, nlpkit=systems["nlpkit"]: nlpkit(
+                [convert_script(r, d) for r in rs]
+            )
         if baseline_config is not None:
             train(baseline_config, out / "spacy_ner", overrides=overrides)
             import spacy
@@ -131,7 +142,7 @@ def cross_validate(
         for name, system in systems.items():
             prediction = system([held])
             pooled.setdefault(name, []).extend(prediction)
-            per_fold[held["id"]][name] = headline(score([held], prediction))
+            per_fold[held["id"]][name] = score([held], prediction)
         if on_fold is not None:
             on_fold(n + 1, len(folds), held["id"])
     return {name: score(folds, predictions) for name, predictions in pooled.items()}, per_fold
