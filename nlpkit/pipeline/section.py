@@ -8,6 +8,7 @@ pass over the label transitions seen in training keeps sections contiguous unles
 """
 
 import re
+from collections import Counter
 from typing import Callable, Dict, Iterable, Iterator, List, Optional, Sequence, Tuple
 
 import numpy as np
@@ -99,16 +100,16 @@ class SectionClassifier:
             block_texts.setdefault(block, []).append(text)
         block_index = {block: i for i, block in enumerate(block_texts)}
         block_rows = [as_row(hashed_char_ngrams("".join(t), 2, heading_size), block_at) for t in block_texts.values()]
+        headings: Dict[Tuple[str, int], Dict[int, float]] = {}  # a heading's n-grams, built once for its sentences
         rows: List[Row] = []
         for text, top, sub, _, position in contexts:
-            features: Dict[int, float] = {}
-            for offset, size, n_max, part in (
-                (0, self.n_features, 3, text),
-                (self.n_features, heading_size, 2, top),
-                (self.n_features + heading_size, heading_size, 2, sub),
-            ):
-                for index, value in hashed_char_ngrams(part, n_max, size).items():
-                    features[offset + index] = value
+            features = hashed_char_ngrams(text, 3, self.n_features)
+            for offset, heading in ((self.n_features, top), (self.n_features + heading_size, sub)):
+                if (heading, offset) not in headings:
+                    headings[heading, offset] = {
+                        offset + index: value for index, value in hashed_char_ngrams(heading, 2, heading_size).items()
+                    }
+                features.update(headings[heading, offset])
             features[dense_at + min(int(position * POSITION_BINS), POSITION_BINS - 1)] = 1.0
             if TOP_HEADING.match(text) or SUB_HEADING.match(text):
                 features[dense_at + POSITION_BINS] = 1.0
@@ -244,11 +245,11 @@ def hashed_char_ngrams(text: str, n_max: int, n_features: int) -> Dict[int, floa
     """L2-normalised counts of character 1..n_max-grams, hashed (MurmurHash3, as scikit-learn's HashingVectorizer
     with ``analyzer="char"``, ``alternate_sign=False``: the same columns, without importing scikit-learn)."""
     text = WHITESPACE_RUN.sub(" ", text)
+    grams = Counter(text[i : i + n] for n in range(1, n_max + 1) for i in range(len(text) - n + 1))
     counts: Dict[int, float] = {}
-    for n in range(1, n_max + 1):
-        for i in range(len(text) - n + 1):
-            index = abs(hash_unicode(text[i : i + n], 0)) % n_features
-            counts[index] = counts.get(index, 0.0) + 1.0
+    for gram, count in grams.items():  # each distinct n-gram hashed once
+        index = abs(hash_unicode(gram, 0)) % n_features
+        counts[index] = counts.get(index, 0.0) + count
     norm = sum(v * v for v in counts.values()) ** 0.5
     return {k: v / norm for k, v in counts.items()} if norm else counts
 
