@@ -1,5 +1,6 @@
 """The command line through a subprocess: the output contract, and one clear line for every bad input."""
 import json
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -195,3 +196,15 @@ def test_killed_worker_stops_the_run_and_leaves_no_output(tmp_path):
     assert proc.returncode == 3, stderr.decode()[-1500:]
     assert b"worker process died" in stderr and b"no output file" in stderr and b"Traceback" not in stderr
     assert not out.exists() and [p.name for p in tmp_path.iterdir()] == ["big.jsonl"]
+
+
+def test_bench_writes_figures_profile_and_changes(tmp_path):
+    report = tmp_path / "BENCHMARK.md"
+    result = run("bench", "--chars", "20000", "--write", str(report))
+    assert result.returncode == 0, result.stderr.decode()[-1500:]
+    text = report.read_text(encoding="utf-8")
+    rates = re.findall(r"\| whole pipeline, (?:1 process|n_process=2) \| ([\d,]+) chars/s", text)
+    assert len(rates) == 2 and all(int(r.replace(",", "")) > 0 for r in rates)
+    assert "| ner |" in text and "| sections |" in text
+    profile = text.split("Profile (cProfile")[1].split("Changes made for speed")[0]
+    assert len(re.findall(r"^\| `[^`]+` \| [\d,]+ \|", profile, flags=re.M)) == 12
