@@ -8,7 +8,7 @@ from typing import List
 
 import pytest
 
-from .conftest import ROOT
+from .conftest import ROOT, needs_shared
 
 
 def run(*args, stdin=None):
@@ -151,6 +151,7 @@ def test_to_dataset_keeps_records(shipped_nlp):
     assert json.loads(dataset[0]["entities"][0]["value"]) == 320000000
 
 
+@needs_shared()
 def test_evaluate_scores_any_gold_file_with_baselines(tmp_path):
     out = tmp_path / "scores.json"
     report = tmp_path / "EVAL.md"
