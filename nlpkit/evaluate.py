@@ -113,6 +113,11 @@ def convert_script(record: dict, direction: str) -> dict:
     return {**record, "text": text}
 
 
+def script_converted(system: System, direction: str) -> System:
+    """``system`` run on the records converted to the other script (offsets stay valid, so gold still scores)."""
+    return lambda records: system([convert_script(r, direction) for r in records])
+
+
 def evaluate_systems(
     gold: Sequence[dict], systems: Dict[str, System]
 ) -> Tuple[Dict[str, Dict[str, object]], Dict[str, List[dict]]]:

@@ -238,6 +238,7 @@ class SectionClassifier:
 
 
 def as_row(features: Dict[int, float], offset: int = 0) -> Row:
+    """A sparse row from ``{column: value}``, its columns shifted by ``offset`` (a block's part of the layout)."""
     return (np.fromiter(features.keys(), dtype=np.int64) + offset, np.fromiter(features.values(), dtype=np.float32))
 
 

@@ -108,7 +108,7 @@ def cross_validate(
     from spacy.cli.train import train
 
     from .. import load
-    from ..evaluate import convert_script, pipeline_system
+    from ..evaluate import pipeline_system, script_converted
     from ..scoring import score
 
     records = gold_corpus.read_records(corpus_dir)
@@ -124,14 +124,13 @@ def cross_validate(
             overrides["training.max_steps"] = max_steps
         systems = {}
         out = work_dir / held["id"]
-        for name, pipeline_config in [("nlpkit", config)] + [(f"nlpkit ({a.stem})", a) for a in ablations]:
-            folder = out / ("nlpkit" if pipeline_config == config else pipeline_config.stem)
-            train(pipeline_config, folder, overrides={**overrides, "initialize.components.sections.reports.split": train_ids})
-            systems[name] = pipeline_system(load(folder / "model-last"))
+        pipelines = [("nlpkit", config, "nlpkit")] + [(f"nlpkit ({a.stem})", a, a.stem) for a in ablations]
+        for name, pipeline_config, folder in pipelines:
+            train(pipeline_config, out / folder,
+                  overrides={**overrides, "initialize.components.sections.reports.split": train_ids})
+            systems[name] = pipeline_system(load(out / folder / "model-last"))
         for direction in scripts:
-            systems[f"nlpkit ({direction} text)"] = lambda rs, d=direction, nlpkit=systems["nlpkit"]: nlpkit(
-                [convert_script(r, d) for r in rs]
-            )
+            systems[f"nlpkit ({direction} text)"] = script_converted(systems["nlpkit"], direction)
         if baseline_config is not None:
             train(baseline_config, out / "spacy_ner", overrides=overrides)
             import spacy
