@@ -17,11 +17,11 @@ PROFILE_CHARS = 200_000
 PROFILE_ENTRIES = 12
 # What was changed for speed, with the figures measured at the time (the profile below shows what is left).
 SPEED_CHANGES = (
-    "NER encoder depth 3 → 2: NER alone 42.0k → 46–47k chars/s in this benchmark (two runs); dev F within noise (ORG 0.909 → "
+    "NER encoder depth 3 → 2: NER alone 42.0k → 44–47k chars/s over three runs of this benchmark (runs differ by about ±5 %); dev F within noise (ORG 0.909 → "
     "0.896, MEASURE 0.428 → 0.449, QUANTITY 0.979 both). Parser maxout 2 → 1 was faster still (1.3 × the NER) but "
     "dev precision fell from 0.77 to 0.29, so it was not taken.",
     "sections: each distinct n-gram hashed once, a heading's n-grams built once for all sentences under it; this "
-    "paid for the new block context (293k chars/s before both changes, 291–300k after).",
+    "paid for the new block context (293k chars/s before both changes, about the same after).",
     "tried and dropped: keeping the doc's text and its normalised form once per doc for the rule components "
     "(no measurable change in the whole pipeline's rate).",
 )
