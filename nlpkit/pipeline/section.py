@@ -29,6 +29,7 @@ TOP_HEADING = re.compile(r"^\s*(?:[一二三四五六七八九十]+[、.．]|第
 SUB_HEADING = re.compile(r"^\s*[（(][一二三四五六七八九十]+[）)]")
 POSITION_BINS = 10
 WHITESPACE_RUN = re.compile(r"\s\s+")
+DIGIT = re.compile(r"[0-9]")
 Row = Tuple[np.ndarray, np.ndarray]  # (feature indices, values) of one sentence or block
 
 
@@ -88,13 +89,14 @@ class SectionClassifier:
         return self.n_features + 3 * (self.n_features // 4) + POSITION_BINS + 2
 
     def _features(self, texts: Sequence[str]) -> Tuple[List[Row], List[Row], List[int]]:
-        """Sparse rows of one document: per sentence, char 1–3-grams of the sentence, 1–2-grams of its top and sub
-        heading, position, shape; per top-level block, 1–2-grams of the whole block (what the block as a whole
-        reports: done, wrong or to do); and each sentence's block. A block's row is built once and, the model
-        being linear, scored once for all its sentences."""
+        """Sparse rows of one document: per sentence, char 1–3-grams of the sentence (digits folded to 0, so any
+        count reads as a count), 1–2-grams of its top and sub heading, position, shape; per top-level block,
+        1–2-grams of the whole block (what the block as a whole reports: done, wrong or to do); and each
+        sentence's block. A block's row is built once and, the model being linear, scored once for all its
+        sentences."""
         heading_size = self.n_features // 4
         block_at, dense_at = self.n_features + 2 * heading_size, self.n_features + 3 * heading_size
-        contexts = sentence_contexts([normalize_text(t) for t in texts])
+        contexts = sentence_contexts([DIGIT.sub("0", normalize_text(t)) for t in texts])
         block_texts: Dict[int, List[str]] = {}
         for text, _, _, block, _ in contexts:
             block_texts.setdefault(block, []).append(text)
