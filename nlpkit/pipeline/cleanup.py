@@ -1,19 +1,31 @@
-"""Entity spans that keep to ANNOTATION.md: no whitespace or punctuation at either edge, no dotted codes as quantities."""
+"""Entity spans that keep to ANNOTATION.md: no whitespace or punctuation at either edge, no dotted codes as quantities,
+a measure's head word inside it."""
 from __future__ import annotations
+
+import re
+from typing import Set, Tuple
 
 from spacy.language import Language
 from spacy.tokens import Doc, Span
 
 from ..quantities import DOTTED_CODE
-from ..text import has_bad_edge
+from ..text import has_bad_edge, normalize_text
+from .rulers import MEASURE_HEADS
+
+# A closing quote of the name, then the head word (ANNOTATION.md: “放管服”改革, 乡村振兴战略 are one span each).
+FOLLOWING_HEAD = re.compile(rf"”?(?:{MEASURE_HEADS})")
+HEAD_WINDOW = 5  # tokens read after a MEASURE: a quote and the longest head word
 
 
 @Language.component("nlpkit_entity_trimmer", assigns=["doc.ents"])
 def entity_trimmer(doc: Doc) -> Doc:
     """Trim edge tokens that are whitespace or punctuation (a statistical NER sometimes takes a quote mark);
     an inner-quoted name such as ``“2614”工作法`` is kept whole. Spans left empty are dropped, and so are
-    QUANTITY spans that are dotted codes (``“6.7.6”工作任务`` names a task; it counts nothing)."""
+    QUANTITY spans that are dotted codes (``“6.7.6”工作任务`` names a task; it counts nothing). A MEASURE
+    stopped right before its head word is extended over it (``留抵退税`` + ``制度``), with the opening quote where
+    the name was quoted (``“放管服”改革``)."""
     ents, changed = [], False
+    taken = {i for ent in doc.ents for i in range(ent.start, ent.end)}
     for ent in doc.ents:
         start, end = ent.start, ent.end
         while start < end and has_bad_edge(doc[start:end].text):
@@ -26,8 +38,28 @@ def entity_trimmer(doc: Doc) -> Doc:
         changed |= (start, end) != (ent.start, ent.end)
         if ent.label_ == "QUANTITY" and DOTTED_CODE.fullmatch(doc[start:end].text):
             changed, start = True, end
+        if ent.label_ == "MEASURE" and start < end:
+            start, end = with_head_word(ent, start, end, taken)
+            changed |= (start, end) != (ent.start, ent.end)
         if start < end:
             ents.append(Span(doc, start, end, label=ent.label_))
     if changed:
         doc.ents = ents
     return doc
+
+
+def with_head_word(ent: Span, start: int, end: int, taken: Set[int]) -> Tuple[int, int]:
+    """Token bounds ``start:end`` of a trimmed MEASURE ``ent`` extended over a directly following head word (and its
+    opening quote when the name was quoted), unless that would run into another entity (of the tokens in
+    ``taken``)."""
+    doc = ent.doc
+    if end >= len(doc):
+        return start, end
+    head = FOLLOWING_HEAD.match(normalize_text(doc[end : end + HEAD_WINDOW].text))
+    span = doc.char_span(doc[start].idx, doc[end].idx + head.end()) if head else None
+    others = taken.difference(range(ent.start, ent.end))
+    if span is None or others.intersection(range(end, span.end)):
+        return start, end
+    if head.group().startswith("”") and start > 0 and doc[start - 1].text == "“" and start - 1 not in others:
+        start -= 1
+    return start, span.end
