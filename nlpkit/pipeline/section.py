@@ -36,7 +36,7 @@ Row = Tuple[np.ndarray, np.ndarray]  # (feature indices, values) of one sentence
 @Language.factory(
     "nlpkit_section_classifier",
     assigns=["doc.spans"],
-    default_config={"n_features": 2**18, "c": 4.0, "transition_weight": 0.5},
+    default_config={"n_features": 2**18, "c": 4.0, "transition_weight": 0.3},
     default_score_weights={"sections_macro_f": 1.0},
 )
 def make_section_classifier(
