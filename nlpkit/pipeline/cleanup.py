@@ -57,9 +57,12 @@ def with_head_word(ent: Span, start: int, end: int, taken: Set[int]) -> Tuple[in
         return start, end
     head = FOLLOWING_HEAD.match(normalize_text(doc[end : end + HEAD_WINDOW].text))
     span = doc.char_span(doc[start].idx, doc[end].idx + head.end()) if head else None
-    others = taken.difference(range(ent.start, ent.end))
-    if span is None or others.intersection(range(end, span.end)):
+
+    def free(i: int) -> bool:  # not another entity's token (the trimmed edges of this one are free)
+        return i not in taken or ent.start <= i < ent.end
+
+    if span is None or not all(free(i) for i in range(end, span.end)):
         return start, end
-    if head.group().startswith("”") and start > 0 and doc[start - 1].text == "“" and start - 1 not in others:
+    if head.group().startswith("”") and start > 0 and doc[start - 1].text == "“" and free(start - 1):
         start -= 1
     return start, span.end
