@@ -4,6 +4,7 @@ Exit codes: 0 success; 1 some documents failed under ``--on-error skip``; 2 usag
 """
 from __future__ import annotations
 
+import signal
 import sys
 import time
 from enum import Enum
@@ -68,6 +69,8 @@ def extract(
         nlp = load(model)
     except ModelError as error:
         fail(str(error))
+    # A terminated run (kill, a batch scheduler's stop) ends like Ctrl-C: its temporary output is removed.
+    signal.signal(signal.SIGTERM, signal.default_int_handler)
     failures: List[str] = []
     done = chars = 0
     started = time.perf_counter()

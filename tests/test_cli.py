@@ -122,7 +122,8 @@ def test_unwritable_output_and_broken_pipeline(tmp_path):
     assert result.returncode == 2 and "nlpkit_missing_component" in stderr and "Traceback" not in stderr
 
 
-def test_interrupted_run_leaves_no_output(tmp_path):
+@pytest.mark.parametrize("signal_name", ["SIGINT", "SIGTERM"])
+def test_interrupted_or_terminated_run_leaves_no_output(tmp_path, signal_name):
     import signal
     import time
 
@@ -136,7 +137,7 @@ def test_interrupted_run_leaves_no_output(tmp_path):
     deadline = time.monotonic() + 90  # interrupt once records are being written, as a user's Ctrl-C would
     while time.monotonic() < deadline and not any(p.stat().st_size for p in tmp_path.glob(".out.jsonl.*.part")):
         time.sleep(0.2)
-    proc.send_signal(signal.SIGINT)
+    proc.send_signal(getattr(signal, signal_name))  # SIGTERM: what a batch scheduler or `kill` sends
     _, stderr = proc.communicate(timeout=120)
     assert proc.returncode == 130 and b"interrupted after" in stderr and b"Traceback" not in stderr
     assert not out.exists() and [p.name for p in tmp_path.iterdir()] == ["big.jsonl"]
