@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import multiprocessing
+import signal
 from collections import deque
 from concurrent.futures import Future, ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
@@ -96,7 +97,8 @@ def _in_workers(
     """
     global _WORKER_NLP
     _WORKER_NLP = nlp
-    pool = ProcessPoolExecutor(n_process, mp_context=multiprocessing.get_context("fork"))
+    pool = ProcessPoolExecutor(n_process, mp_context=multiprocessing.get_context("fork"),
+                               initializer=_default_sigterm)
     in_flight: Deque[Future] = deque()
     try:
         for batch in minibatch(items, batch_size):
@@ -108,6 +110,12 @@ def _in_workers(
     finally:
         pool.shutdown(wait=False, cancel_futures=True)
         _WORKER_NLP = None
+
+
+def _default_sigterm() -> None:
+    """Workers die on SIGTERM as usual (the pool ends its workers so when one of them died); the parent's handler,
+    which turns SIGTERM into an interrupt so that the output is cleaned up, would keep them alive."""
+    signal.signal(signal.SIGTERM, signal.SIG_DFL)
 
 
 def _result(future: Future) -> List[Tuple[Piece, dict]]:
