@@ -153,6 +153,7 @@ def evaluate(
     work_dir: Path = typer.Option(Path("training/cv"), help="fold models for --cv"),
     cv_steps: int = typer.Option(0, help="--cv: train every system this many steps (0: as configured)"),
     ablation: List[Path] = typer.Option([], help="--cv: also retrain this pipeline config per fold (repeatable)"),
+    jobs: int = typer.Option(1, min=1, help="--cv: folds trained at once, one process each (same figures)"),
     script: Optional[Script] = typer.Option(None, help="convert the gold texts to the other script first (robustness)"),
 ) -> None:
     """Score a pipeline and the baselines on held-out gold reports, side by side."""
@@ -176,6 +177,7 @@ def evaluate(
                 task = progress.add_task("leave-one-report-out", total=None)
                 results, per_fold = cross_validate(
                     config, baseline_config, default_corpus_dir(), work_dir, max_steps=cv_steps, ablations=ablation,
+                    jobs=jobs,
                     on_fold=lambda done, total, rid: progress.update(task, completed=done, total=total,
                                                                      description=f"fold {done}/{total} ({rid})"),
                 )

@@ -78,3 +78,8 @@ def test_cross_validation_trains_every_fold_with_ablations_and_script_conversion
     header = next(line for line in report.splitlines() if line.startswith("| figure |"))
     assert "| nlpkit (variant) |" in header and "| nlpkit (t2s text) |" in header
     assert all(f"| {rid} |" in report for rid in per_fold)
+    in_parallel, per_fold_in_parallel = cross_validate(
+        ROOT / "configs" / "pipeline.cfg", None, tiny_corpus, tmp_path / "cv2", max_steps=5, scripts=(), jobs=2)
+    assert {rid: by_system["nlpkit"] for rid, by_system in per_fold_in_parallel.items()} == \
+        {rid: by_system["nlpkit"] for rid, by_system in per_fold.items()}
+    assert in_parallel["nlpkit"] == results["nlpkit"]

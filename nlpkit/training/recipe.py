@@ -2,7 +2,11 @@
 from __future__ import annotations
 
 import json
+import multiprocessing
 import shutil
+from concurrent.futures import ProcessPoolExecutor
+from contextlib import nullcontext
+from functools import partial
 from pathlib import Path
 from typing import Dict, List, Optional, Sequence, Tuple
 
@@ -95,6 +99,7 @@ def cross_validate(
     max_steps: int = 0,
     ablations: Sequence[Path] = (),
     scripts: Sequence[str] = ("s2t", "t2s"),
+    jobs: int = 1,
 ) -> Tuple[Dict[str, Dict[str, object]], Dict[str, Dict[str, Dict[str, object]]]]:
     """Leave-one-report-out over the fully annotated reports, every system trained on the same folds.
 
@@ -102,46 +107,64 @@ def cross_validate(
     ``baseline_config``, spaCy's default NER) on every other report, with a training report as the dev set
     (model selection never sees the held-out report), and predicts the held-out one; the nlpkit fold model also
     predicts the held-out report converted to the other script (``scripts``: OpenCC directions), which shows the
-    drop on text of the other script. ``max_steps`` (if set) shortens training for every system alike.
+    drop on text of the other script. ``max_steps`` (if set) shortens training for every system alike. ``jobs``
+    folds train at once, in forked processes (training is single-threaded; the figures do not depend on it).
     Returns (scores over all held-out predictions pooled, scores per fold and system).
     """
-    from spacy.cli.train import train
-
-    from .. import load
-    from ..evaluate import pipeline_system, script_converted
     from ..scoring import score
 
     records = gold_corpus.read_records(corpus_dir)
     folds = [r for r in records if gold_corpus.has_entities(r)]
-    pooled: Dict[str, List[dict]] = {}
-    per_fold: Dict[str, Dict[str, Dict[str, object]]] = {}
-    for n, held in enumerate(folds):
-        train_records = [r for r in records if r["id"] != held["id"]]
-        train_ids = ",".join(r["id"] for r in train_records)
-        dev_id = next(r["id"] for r in train_records if gold_corpus.has_entities(r))
-        overrides = {"paths.corpus": str(corpus_dir), "corpora.train.split": train_ids, "corpora.dev.split": dev_id}
-        if max_steps:
-            overrides["training.max_steps"] = max_steps
-        systems = {}
-        out = work_dir / held["id"]
-        pipelines = [("nlpkit", config, "nlpkit")] + [(f"nlpkit ({a.stem})", a, a.stem) for a in ablations]
-        for name, pipeline_config, folder in pipelines:
-            train(pipeline_config, out / folder,
-                  overrides={**overrides, "initialize.components.sections.reports.split": train_ids})
-            systems[name] = pipeline_system(load(out / folder / "model-last"))
-        for direction in scripts:
-            systems[f"nlpkit ({direction} text)"] = script_converted(systems["nlpkit"], direction)
-        if baseline_config is not None:
-            train(baseline_config, out / "spacy_ner", overrides=overrides)
-            import spacy
+    run = partial(_fold_predictions, records=records, config=config, baseline_config=baseline_config,
+                  corpus_dir=corpus_dir, work_dir=work_dir, max_steps=max_steps, ablations=ablations, scripts=scripts)
+    predicted: List[Dict[str, List[dict]]] = []  # per fold: system name -> its prediction of the held-out report
+    with ProcessPoolExecutor(jobs, mp_context=multiprocessing.get_context("fork")) if jobs > 1 else nullcontext() as pool:
+        for n, (held, predictions) in enumerate(zip(folds, pool.map(run, folds) if pool else map(run, folds))):
+            predicted.append(predictions)
+            if on_fold is not None:
+                on_fold(n + 1, len(folds), held["id"])
+    per_fold = {held["id"]: {name: score([held], p) for name, p in predictions.items()}
+                for held, predictions in zip(folds, predicted)}
+    pooled = {name: score(folds, [p for predictions in predicted for p in predictions[name]]) for name in predicted[0]}
+    return pooled, per_fold
 
-            systems["spaCy NER (default, chars)"] = pipeline_system(spacy.load(out / "spacy_ner" / "model-last"))
-        systems.update(baseline_systems(train_records))
-        per_fold[held["id"]] = {}
-        for name, system in systems.items():
-            prediction = system([held])
-            pooled.setdefault(name, []).extend(prediction)
-            per_fold[held["id"]][name] = score([held], prediction)
-        if on_fold is not None:
-            on_fold(n + 1, len(folds), held["id"])
-    return {name: score(folds, predictions) for name, predictions in pooled.items()}, per_fold
+
+def _fold_predictions(
+    held: dict,
+    records: List[dict],
+    config: Path,
+    baseline_config: Optional[Path],
+    corpus_dir: Path,
+    work_dir: Path,
+    max_steps: int,
+    ablations: Sequence[Path],
+    scripts: Sequence[str],
+) -> Dict[str, List[dict]]:
+    """Train every system on the reports other than ``held`` and return each one's prediction of it."""
+    from spacy.cli.train import train
+
+    from .. import load
+    from ..evaluate import pipeline_system, script_converted
+
+    train_records = [r for r in records if r["id"] != held["id"]]
+    train_ids = ",".join(r["id"] for r in train_records)
+    dev_id = next(r["id"] for r in train_records if gold_corpus.has_entities(r))
+    overrides = {"paths.corpus": str(corpus_dir), "corpora.train.split": train_ids, "corpora.dev.split": dev_id}
+    if max_steps:
+        overrides["training.max_steps"] = max_steps
+    systems = {}
+    out = work_dir / held["id"]
+    pipelines = [("nlpkit", config, "nlpkit")] + [(f"nlpkit ({a.stem})", a, a.stem) for a in ablations]
+    for name, pipeline_config, folder in pipelines:
+        train(pipeline_config, out / folder,
+              overrides={**overrides, "initialize.components.sections.reports.split": train_ids})
+        systems[name] = pipeline_system(load(out / folder / "model-last"))
+    for direction in scripts:
+        systems[f"nlpkit ({direction} text)"] = script_converted(systems["nlpkit"], direction)
+    if baseline_config is not None:
+        train(baseline_config, out / "spacy_ner", overrides=overrides)
+        import spacy
+
+        systems["spaCy NER (default, chars)"] = pipeline_system(spacy.load(out / "spacy_ner" / "model-last"))
+    systems.update(baseline_systems(train_records))
+    return {name: system([held]) for name, system in systems.items()}
