@@ -8,7 +8,7 @@ import unicodedata
 from pathlib import Path
 from typing import Callable, Dict, Iterable, List, Optional, Sequence, Tuple
 
-from .quantities import APPROX_PREFIX, ARABIC, CHINESE_DIGITS, MULTIPLIER, parse_quantity, unit_pattern
+from .quantities import APPROX_PREFIX, ARABIC, CHINESE_DIGITS, MULTIPLIER, unit_pattern
 from .scoring import SENTENCE_LABELS, headline, score
 from .text import sentence_spans
 
@@ -28,8 +28,6 @@ def regex_quantity_system(records: Sequence[dict]) -> List[dict]:
 
     It has none of the grammar's ANNOTATION.md filters (dates, ordinals, vague 一个, names like 三年行动, codes).
     """
-    import cn2an
-
     pattern = re.compile(
         rf"(?P<approx>{APPROX_PREFIX})?(?P<pct>百分之)?(?P<num>{ARABIC}(?:{MULTIPLIER})?|[{CHINESE_DIGITS}]+)"
         rf"(?P<more>余|多)?(?P<unit>%|％|{unit_pattern()})?(?P<suffix>以上|左右)?"
@@ -41,20 +39,30 @@ def regex_quantity_system(records: Sequence[dict]) -> List[dict]:
             unit = "%" if m["pct"] or m["unit"] in ("%", "％") else m["unit"]
             if unit is None:
                 continue
-            try:
-                value = cn2an.cn2an(unicodedata.normalize("NFKC", m["num"]).replace(",", ""), "smart")
-            except (ValueError, KeyError):
-                value = None
-            ents.append({"start": m.start(), "end": m.end(), "label": "QUANTITY", "value": value, "unit": unit,
+            ents.append({"start": m.start(), "end": m.end(), "label": "QUANTITY", "value": cn2an_value(m["num"]), "unit": unit,
                          "approx": bool(m["approx"] or m["more"] or m["suffix"])})
         out.append({"id": r["id"], "entities": ents, "sentences": []})
     return out
 
 
+def cn2an_value(numeral: str) -> Optional[float]:
+    """A numeral's value as cn2an reads it (the baselines' normaliser, never nlpkit's); None where it fails."""
+    import cn2an
+
+    try:
+        return cn2an.cn2an(unicodedata.normalize("NFKC", numeral).replace(",", ""), "smart")
+    except (ValueError, KeyError):
+        return None
+
+
 def jieba_system(records: Sequence[dict]) -> List[dict]:
-    """Baseline: jieba.posseg; ``nt`` → ORG, numeral + measure word (``m`` then ``q``) or percent → QUANTITY."""
+    """Baseline: jieba.posseg; ``nt`` → ORG, numeral + measure word (``m`` then ``q``) or percent → QUANTITY.
+
+    Value, unit and approx as a jieba user gets them: cn2an on the numeral word (its approximators stripped),
+    the measure word (or ``%``) as the unit."""
     import jieba.posseg as pseg
 
+    numeral = re.compile(rf"(?P<approx>{APPROX_PREFIX})?(?P<num>.+?)(?P<more>余|多)?(?P<pct>%|％)?")
     out = []
     for r in records:
         ents, pos, previous = [], 0, None
@@ -64,14 +72,14 @@ def jieba_system(records: Sequence[dict]) -> List[dict]:
             if flag == "nt":
                 ents.append({"start": start, "end": end, "label": "ORG"})
             elif flag == "q" and previous and previous[2] == "m" and previous[1] == start:
-                ents.append({"start": previous[0], "end": end, "label": "QUANTITY"})
+                m = numeral.fullmatch(previous[3])
+                ents.append({"start": previous[0], "end": end, "label": "QUANTITY", "value": cn2an_value(m["num"]),
+                             "unit": word, "approx": bool(m["approx"] or m["more"])})
             elif flag == "m" and word.endswith(("%", "％")):
-                ents.append({"start": start, "end": end, "label": "QUANTITY"})
-            previous = (start, end, flag)
-        for e in ents:
-            if e["label"] == "QUANTITY":
-                q = parse_quantity(r["text"][e["start"]:e["end"]])
-                e.update(value=q.value, unit=q.unit, approx=q.approx)
+                m = numeral.fullmatch(word)
+                ents.append({"start": start, "end": end, "label": "QUANTITY", "value": cn2an_value(m["num"]),
+                             "unit": "%", "approx": bool(m["approx"] or m["more"])})
+            previous = (start, end, flag, word)
         out.append({"id": r["id"], "entities": ents, "sentences": []})
     return out
 

@@ -11,6 +11,8 @@ def test_regex_baseline_reads_values_with_cn2an_and_has_no_guide_filters():
     assert ("三年", 3, "年", False) in found  # part of a name: the plain regex takes it, nlpkit's grammar does not
 
 
-def test_jieba_baseline_writes_records():
-    (record,) = jieba_system([{"id": "b", "text": "中国人民银行下拨资金，完成3个项目。"}])
-    assert record == {"id": "b", "entities": [{"start": 0, "end": 6, "label": "ORG"}], "sentences": []}
+def test_jieba_baseline_writes_records_with_values_read_by_cn2an():
+    (record,) = jieba_system([{"id": "b", "text": "中国人民银行下拨资金，处置19件。"}])
+    assert record == {"id": "b", "sentences": [], "entities": [
+        {"start": 0, "end": 6, "label": "ORG"},
+        {"start": 13, "end": 16, "label": "QUANTITY", "value": 19, "unit": "件", "approx": False}]}
