@@ -29,3 +29,11 @@ def test_edges_allow_inner_quotes_only():
 
 def test_normalisation_keeps_length_and_folds_scripts():
     assert normalize_text("區應急管理局１２％") == "区应急管理局12%"
+    assert normalize_text("½ﬁ㎡Ａ") == "½ﬁ㎡a"  # a fold to several characters would shift offsets: kept
+
+
+@given(st.text())
+def test_normalisation_is_character_wise_and_keeps_length(text):
+    folded = normalize_text(text)
+    assert len(folded) == len(text)
+    assert folded == "".join(normalize_text(c) for c in text)

@@ -196,9 +196,10 @@ class SectionClassifier:
         return [LABELS[k] for k in reversed(path)]
 
     def __call__(self, doc: Doc) -> Doc:
-        spans = [doc.char_span(s, e, alignment_mode="expand") for s, e in sentence_spans(doc.text)]
+        text = doc.text  # read once: ``Span.text`` builds a Python Token per character
+        spans = [doc.char_span(s, e, alignment_mode="expand") for s, e in sentence_spans(text)]
         spans = [s for s in spans if s is not None and len(s)]
-        labels = self.predict([s.text for s in spans])
+        labels = self.predict([text[s.start_char : s.end_char] for s in spans])
         sentences = [Span(doc, s.start, s.end, label=l) for s, l in zip(spans, labels)]
         doc.spans[SENTENCES_KEY] = SpanGroup(doc, name=SENTENCES_KEY, spans=sentences)
         doc.spans[SECTIONS_KEY] = SpanGroup(doc, name=SECTIONS_KEY, spans=list(group_sections(sentences)))

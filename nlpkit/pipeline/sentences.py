@@ -13,11 +13,16 @@ from ..text import sentence_spans
 def sentencizer(doc: Doc) -> Doc:
     """Mark sentence starts where the annotation rule puts them; heading lines are their own sentences.
 
-    Set as one array (linear time): per-token assignment of ``is_sent_start`` is quadratic on long texts.
+    Set as one array (linear time): per-token assignment of ``is_sent_start`` is quadratic on long texts, and
+    only the sentence starts are looked up (a Python ``Token`` per character would cost more than the rule).
     """
     if not len(doc):
         return doc
-    starts = {start for start, _ in sentence_spans(doc.text)}
-    flags = numpy.array([[1 if i == 0 or token.idx in starts else -1] for i, token in enumerate(doc)], dtype="int64").astype("uint64")
-    doc.from_array([SENT_START], flags)
+    flags = numpy.full((len(doc), 1), -1, dtype="int64")
+    flags[0] = 1
+    for start, end in sentence_spans(doc.text):
+        span = doc.char_span(start, end, alignment_mode="expand")
+        if span is not None and len(span):
+            flags[span.start] = 1
+    doc.from_array([SENT_START], flags.astype("uint64"))
     return doc

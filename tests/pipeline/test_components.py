@@ -1,9 +1,12 @@
 """Rule components and the section classifier on tiny inputs, with serialisation round trips."""
 import pytest
 import spacy
+from hypothesis import given
+from hypothesis import strategies as st
 from spacy.training import Example
 
 from nlpkit.pipeline.section import SECTIONS_KEY, SENTENCES_KEY
+from nlpkit.text import normalize_char, sentence_spans
 from nlpkit.training.readers import record_to_doc
 
 from ..conftest import ROOT, needs_shared
@@ -99,6 +102,26 @@ def test_char_features_set_norm_not_text():
     nlp.add_pipe("nlpkit_char_features")
     doc = nlp("區１局")
     assert [t.text for t in doc] == ["區", "１", "局"] and [t.norm_ for t in doc] == ["区", "1", "局"]
+
+
+@given(st.text(alphabet="區局１Ａa ﬁ½。\n", max_size=30))
+def test_char_features_norm_every_token_as_the_text_rule_does(text):
+    nlp = blank()
+    nlp.add_pipe("nlpkit_char_features")
+    doc = nlp(text)
+    assert [t.text for t in doc] == [t.text for t in nlp.make_doc(text)]
+    folds = ["".join(normalize_char(c) for c in t.text) for t in doc]
+    # a folded character carries its fold; any other keeps its lexeme's norm (spaCy's, e.g. 。 → .)
+    assert [t.norm_ for t in doc] == [f if f != t.text else t.lex.norm_ for f, t in zip(folds, doc)]
+
+
+@given(st.text(alphabet="回顾检3次 。！\n", max_size=30))
+def test_sentencizer_starts_are_the_sentence_rule_starts(text):
+    nlp = blank()
+    nlp.add_pipe("nlpkit_sentencizer")
+    doc = nlp(text)
+    starts = {s for s, _ in sentence_spans(text)} | {0}
+    assert [t.i for t in doc if t.is_sent_start] == [t.i for t in doc if t.i == 0 or t.idx in starts]
 
 
 def test_sentencizer_follows_annotation_rule():
