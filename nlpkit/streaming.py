@@ -104,9 +104,11 @@ def _in_workers(
         for batch in minibatch(items, batch_size):
             in_flight.append(pool.submit(_work, batch))
             if len(in_flight) >= 2 * n_process:
-                yield from _result(in_flight.popleft())
+                yield from in_flight.popleft().result()
         while in_flight:
-            yield from _result(in_flight.popleft())
+            yield from in_flight.popleft().result()
+    except BrokenProcessPool:  # from result(), or from submit() when the pool has already seen the death
+        raise WorkerError("a worker process died (killed or out of memory)") from None
     finally:
         pool.shutdown(wait=False, cancel_futures=True)
         _WORKER_NLP = None
@@ -116,10 +118,3 @@ def _default_sigterm() -> None:
     """Workers die on SIGTERM as usual (the pool ends its workers so when one of them died); the parent's handler,
     which turns SIGTERM into an interrupt so that the output is cleaned up, would keep them alive."""
     signal.signal(signal.SIGTERM, signal.SIG_DFL)
-
-
-def _result(future: Future) -> List[Tuple[Piece, dict]]:
-    try:
-        return future.result()
-    except BrokenProcessPool:
-        raise WorkerError("a worker process died (killed or out of memory)") from None

@@ -75,3 +75,38 @@ def test_records_stream_out_before_the_input_is_consumed():
 
     first = next(process(nlp, documents(), batch_size=4))
     assert first["id"] == "0" and len(consumed) < 50  # memory is bounded by the batch, not the input
+
+
+def test_a_pool_broken_at_submit_or_at_result_raises_worker_error(shipped_nlp, monkeypatch):
+    """The pool reports a dead worker from ``result()`` or, once it knows, from the next ``submit()``: both
+    must end the run with ``WorkerError`` (exit code 3), never a traceback."""
+    import pytest
+    from concurrent.futures import Future
+    from concurrent.futures.process import BrokenProcessPool
+
+    from nlpkit import streaming
+
+    class DyingPool:
+        def __init__(self, *args, broken_at, **kwargs):
+            self.submitted = 0
+            self.broken_at = broken_at
+
+        def submit(self, fn, batch):
+            self.submitted += 1
+            if self.broken_at == "submit" and self.submitted > 1:
+                raise BrokenProcessPool("a child process terminated abruptly")
+            future = Future()
+            if self.broken_at == "result":
+                future.set_exception(BrokenProcessPool("a child process terminated abruptly"))
+            else:
+                future.set_result(fn(batch))  # in this process: the pipeline is the one _in_workers set
+            return future
+
+        def shutdown(self, **kwargs):
+            pass
+
+    for where in ("submit", "result"):
+        monkeypatch.setattr(streaming, "ProcessPoolExecutor", lambda *a, **k: DyingPool(*a, broken_at=where, **k))
+        documents = [(str(i), "全年检查企业4053家。") for i in range(8)]
+        with pytest.raises(streaming.WorkerError):
+            list(process(shipped_nlp, documents, batch_size=1, n_process=2))
