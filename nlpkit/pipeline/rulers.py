@@ -59,9 +59,12 @@ def org_finder() -> Finder:
 
 @spacy.registry.misc("nlpkit.measure_finder.v1")
 def measure_finder() -> Finder:
-    """Policy documents in 《》 (without the brackets) and quoted names followed by a head word (with quotes)."""
-    titled = re.compile(r"《([^《》\n]{2,40})》")
-    quoted = re.compile(rf"“[^“”\n]{{1,16}}”(?:工作)?(?:{MEASURE_HEADS})")
+    """Policy documents in 《》 (without the brackets) and quoted names followed by a head word (with quotes).
+
+    Some sources put a title on its own line inside the brackets (《⏎公司法⏎》): the padding stays outside the
+    span. Quotes may be typographic or ASCII (full-width ＂ reads as ASCII in the normalised text)."""
+    titled = re.compile(r"《\s*([^《》\s][^《》\n]{0,38}[^《》\s])\s*》")
+    quoted = re.compile(rf"(?:“[^“”\n]{{1,16}}”|\"[^\"\n]{{1,16}}\")(?:工作)?(?:{MEASURE_HEADS})")
 
     def find(text: str) -> List[Tuple[int, int]]:
         return [m.span(1) for m in titled.finditer(text)] + [m.span() for m in quoted.finditer(text)]

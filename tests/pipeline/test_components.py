@@ -85,6 +85,10 @@ def test_org_and_measure_finders():
     assert [(e.text, e.label_) for e in doc.ents] == [
         ("市安委办", "ORG"), ("国务院", "ORG"), ("安全生产法", "MEASURE"), ("“五进”活动", "MEASURE"), ("县委", "ORG")
     ]
+    doc = nlp("修订《\n传染病防治法\n》，落实\"6.7.6\"工作任务和＂五进＂活动。")
+    assert [(e.text, e.label_) for e in doc.ents] == [
+        ("传染病防治法", "MEASURE"), ("\"6.7.6\"工作任务", "MEASURE"), ("＂五进＂活动", "MEASURE")
+    ]
 
 
 def test_org_ruler_overwrite_corrects_a_statistical_boundary():
