@@ -63,6 +63,12 @@ def jieba_system(records: Sequence[dict]) -> List[dict]:
     import jieba.posseg as pseg
 
     numeral = re.compile(rf"(?P<approx>{APPROX_PREFIX})?(?P<num>.+?)(?P<more>余|多)?(?P<pct>%|％)?")
+
+    def quantity(start: int, end: int, numeral_word: str, unit: str) -> dict:
+        m = numeral.fullmatch(numeral_word)
+        return {"start": start, "end": end, "label": "QUANTITY", "value": cn2an_value(m["num"]), "unit": unit,
+                "approx": bool(m["approx"] or m["more"])}
+
     out = []
     for r in records:
         ents, pos, previous = [], 0, None
@@ -72,13 +78,9 @@ def jieba_system(records: Sequence[dict]) -> List[dict]:
             if flag == "nt":
                 ents.append({"start": start, "end": end, "label": "ORG"})
             elif flag == "q" and previous and previous[2] == "m" and previous[1] == start:
-                m = numeral.fullmatch(previous[3])
-                ents.append({"start": previous[0], "end": end, "label": "QUANTITY", "value": cn2an_value(m["num"]),
-                             "unit": word, "approx": bool(m["approx"] or m["more"])})
+                ents.append(quantity(previous[0], end, previous[3], word))
             elif flag == "m" and word.endswith(("%", "％")):
-                m = numeral.fullmatch(word)
-                ents.append({"start": start, "end": end, "label": "QUANTITY", "value": cn2an_value(m["num"]),
-                             "unit": "%", "approx": bool(m["approx"] or m["more"])})
+                ents.append(quantity(start, end, word, "%"))
             previous = (start, end, flag, word)
         out.append({"id": r["id"], "entities": ents, "sentences": []})
     return out
