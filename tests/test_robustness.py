@@ -2,11 +2,15 @@
 import json
 import subprocess
 import sys
+from concurrent.futures import Future
+from concurrent.futures.process import BrokenProcessPool
 
+import pytest
 import spacy
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from nlpkit import streaming
 from nlpkit.streaming import pieces, process
 
 from .conftest import ROOT
@@ -80,11 +84,6 @@ def test_records_stream_out_before_the_input_is_consumed():
 def test_a_pool_broken_at_submit_or_at_result_raises_worker_error(shipped_nlp, monkeypatch):
     """The pool reports a dead worker from ``result()`` or, once it knows, from the next ``submit()``: both
     must end the run with ``WorkerError`` (exit code 3), never a traceback."""
-    import pytest
-    from concurrent.futures import Future
-    from concurrent.futures.process import BrokenProcessPool
-
-    from nlpkit import streaming
 
     class DyingPool:
         def __init__(self, *args, broken_at, **kwargs):
