@@ -161,8 +161,8 @@ def evaluate(
     from .corpus import CorpusError, corpus_hash, default_corpus_dir, has_entities, read_records, shared_dir
     from .training.recipe import baseline_systems, gold_records
     from .evaluate import (
-        convert_script, errors_by_label, evaluate_systems, figure_cell, markdown_report, pipeline_system, run_meta,
-        save_json,
+        convert_script, errors_by_label, evaluate_systems, figure_cell, markdown_report, pipeline_system,
+        recognizers_section, recognizers_specs, run_meta, save_json,
     )
     from .scoring import headline
 
@@ -208,12 +208,15 @@ def evaluate(
     if json_out:
         save_json(results, json_out)
     if write:
-        meta = run_meta(corpus_hash(default_corpus_dir()), [r["id"] for r in test], shared_dir(default_corpus_dir()))
+        shared = shared_dir(default_corpus_dir())
+        meta = run_meta(corpus_hash(default_corpus_dir()), [r["id"] for r in test], shared)
         meta["protocol"] = (
             f"leave-one-report-out, every system retrained per fold ({cv_steps or 'configured'} steps)"
             if cv else "fixed test split (corpus/splits.json)"
         )
-        write.write_text(markdown_report(results, meta, per_fold), encoding="utf-8")
+        specs = recognizers_specs(shared)
+        sections = [recognizers_section(load(model), specs)] if specs is not None else []
+        write.write_text(markdown_report(results, meta, per_fold, sections), encoding="utf-8")
 
 
 @app.command()

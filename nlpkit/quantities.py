@@ -20,7 +20,8 @@ Number = Union[int, float]
 Value = Union[Number, List[Number], None]
 
 ARABIC = r"[0-9０-９]+(?:[,，][0-9０-９]{3})*(?:[.．][0-9０-９]+)?"
-CHINESE_DIGITS = "零〇一二两三四五六七八九十百千万亿壹贰叁肆伍陆柒捌玖拾佰仟萬億兩貳參陸"
+FINANCIAL = "壹贰叁肆伍陆柒捌玖拾佰仟"  # 大写 numerals: a number only beside another numeral (陆部, 拾起 are words)
+CHINESE_DIGITS = "零〇一二两三四五六七八九十百千万亿" + FINANCIAL + "萬億兩貳參陸"
 CHINESE = rf"[{CHINESE_DIGITS}]+(?:[点點][{CHINESE_DIGITS}]+|[多余][万亿])?"
 ANONYMISED = r"(?:[xX]{2,}|[×]{2,}|[ｘＸ]{2,})"
 MULTIPLIER = r"(?:万亿|亿万|万|亿|千|百|萬|億)"
@@ -29,6 +30,8 @@ APPROX_INFIX = r"(?:余|多)"
 APPROX_SUFFIX = r"(?:以上|左右|余|多)"
 RANGE_SEP = r"(?:至|到|—|－|-|~|～)"
 MULTIPLIERS = {"万": 10**4, "萬": 10**4, "亿": 10**8, "億": 10**8, "千": 10**3, "百": 10**2, "万亿": 10**12, "亿万": 10**12, "兆": 10**12}
+# Latin and symbol units as the normalised text spells them, and as the record shows them.
+UNIT_SPELLING = {"m2": "m²", "km2": "km²", "m3": "m³", "°c": "℃"}
 
 
 @dataclass(frozen=True)
@@ -54,25 +57,43 @@ def unit_pattern() -> str:
     return "(?:" + "|".join(re.escape(u) for u in units()) + ")"
 
 
+# The finder reads the normalised text, so its numerals are simplified; 兆 (10¹²) counts inside a number.
+_CN = "零〇一二两三四五六七八九十百千万亿兆" + FINANCIAL
+# 负3.9%, -22.2%; in 10-15人 the hyphen is a range, and in 税负5700亿元, 减负 or 担负 负 ends a word.
+_SIGN = r"(?:(?<![税胜抱自欠担肩辜减正])负|(?<![0-9.\w%])-)"
+# A numeral: Arabic and Chinese parts in any mix (5万4千6百, 3万4000, 2千零30万, 四十九兆九千五百九十二亿), a Chinese
+# decimal (四点五), 余/多/几 before a magnitude (十余万). An Arabic part follows only a Chinese one, so a digit string
+# is read one way (no backtracking over its splits).
+# A financial numeral only beside another numeral (陆部, 拾起, 队伍12支 are words and a count) or around 分之.
+_CN_CHAR = rf"(?:[{_CN[:-len(FINANCIAL)]}]|[{FINANCIAL}](?=[{_CN}]|分之)|(?<=[{_CN}])[{FINANCIAL}]|(?<=分之)[{FINANCIAL}])"
+_NUMERAL = (
+    rf"(?:{ANONYMISED}(?:{APPROX_INFIX}?{MULTIPLIER})?"
+    rf"|(?:{ARABIC}(?:k(?![a-z]))?|{_CN_CHAR})(?:{_CN_CHAR}|(?<=[{_CN}]){ARABIC}|点(?=[{_CN}])|[余多几来](?=[十百千万亿]))*)"
+)
+_SUBUNITS = r"(?:元|块|美元)又?{n}(?:角|毛|美分|分(?!钟))(?:{n}分(?!钟))?"  # 五元三毛, 50元6角三分, 两美元又三美分
+_CURRENCY_SIGN = r"(?:us\$|[$¥€£])"
+
+
 def _number_pattern() -> str:
-    mixed = rf"(?:[0-9０-９]{{1,4}}[千百])?"  # 1万6千, 2万5千
-    return rf"(?:(?:{ARABIC}|{ANONYMISED})(?:{APPROX_INFIX}?{MULTIPLIER}{mixed}(?:{APPROX_INFIX}?[亿])?)?|{CHINESE})"
+    return rf"{_SIGN}?{_NUMERAL}"
 
 
 @lru_cache(maxsize=1)
 def finder() -> re.Pattern:
-    """Regular expression for the regular core of QUANTITY spans."""
+    """Regular expression for the regular core of QUANTITY spans (on the normalised, space-bridged text)."""
     num, unit = _number_pattern(), unit_pattern()
     single = (
-        rf"(?:百分之{num}|{num}分之{num}|{num}{APPROX_INFIX}?{unit}?{RANGE_SEP}{num}{APPROX_INFIX}?{unit}"
-        rf"|{num}{APPROX_INFIX}?{unit}|{BARE_COUNT}|{'|'.join(_HALF)})"
+        rf"(?:(?<![{_CN}])百分之{num}|(?:{num}又)?{num}分之{num}|{_CURRENCY_SIGN}{num}"
+        rf"|{num}{APPROX_INFIX}?{unit}?{RANGE_SEP}{num}{APPROX_INFIX}?{unit}"
+        rf"|{num}{_SUBUNITS.format(n=num)}|{num}成[一二三四五六七八九](?![十百千万亿个成折])|(?<=打)对折|半[成折](?!品)"
+        rf"|{num}{APPROX_INFIX}?{unit}(?:半(?![月天日年小时个]))?|(?P<bare>{BARE_COUNT})|{'|'.join(_HALF)})"
     )
     return re.compile(rf"(?:{APPROX_PREFIX})?{single}(?:{APPROX_SUFFIX})?")
 
 
 _HALF = ("一半", "半数")
-# A count with a multiplier and no measure word (减少1386万, 13亿多人口): ANNOTATION.md tags the numeral.
-BARE_COUNT = rf"{ARABIC}{APPROX_INFIX}?(?:万亿|亿|万){APPROX_INFIX}?"
+# A count with a multiplier and no measure word (减少1386万, 13亿多人口, 25万6千): ANNOTATION.md tags the numeral.
+BARE_COUNT = rf"{_SIGN}?{ARABIC}(?:[{_CN}]|(?<=[{_CN}]){ARABIC}|[余多](?=[万亿]))+{APPROX_INFIX}?"
 
 # A Chinese numeral alone often is no number (一是, 统一, 进一步): the finder keeps only these readings.
 DOTTED_CODE = re.compile(r"[0-9０-９]+(?:[.．][0-9０-９]+){2,}")  # 6.7.6, 1.2.3: names and versions, not numbers
@@ -83,6 +104,45 @@ _NAME_HEAD = re.compile(r"^(?:行动|规定|原则|规划|新?举措|硬?措施|
 _A_YEAR = re.compile(r"(?<!过去)的$|关键$|重要$")  # 新的一年, 关键一年: a year named, not measured
 _PART_OF_NOUN = {"人": "口", "家": "庭"}  # 5亿人口, 2900多万家庭: the numeral is the count, 人口/家庭 the noun
 _DATE_UNIT = re.compile(r"^[0-9０-９]{4}年|[0-9０-９]{4}年$|^[0-9０-９]{1,2}[月日]$")
+# 二三十, 三五个, 一两年: neighbouring digits name a vague span, not a number (an analyst would copy a wrong one).
+_NEIGHBOUR_DIGITS = re.compile(r"一二|一两|二三|两三|三四|三五|四五|五六|六七|七八|八九")
+# 十九届四中全会, 二十届中央: a Chinese numeral + 届 before a body or plenum is an ordinal without 第 (连续举办8届全国…
+# is a count).
+_ORDINAL_TERM = re.compile(rf"^[{_CN}]+届$")
+_TERM_BODY = re.compile(r"^(?:[一二三四五六七八九十]{0,2}中全会|中央|全国|人大|政协|代表|党代|委员|[省市县区州]委)")
+# 千家万户, 千山万水, 亿万人民: a bare magnitude (no digit) paired with another is an idiom, not an amount.
+_IDIOM_MAGNITUDE = re.compile(
+    rf"(?<![{_CN}0-9])[十百千万亿](?![{_CN}个分])[\u4e00-\u9fff][十百千万亿](?![{_CN}个分])[\u4e00-\u9fff]|亿万"
+)
+# Web addresses carry digits and %-escapes (%2020%): codes, never quantities.
+_URL = re.compile(r"(?:https?|ftp)://\S+|www\.\S+", re.IGNORECASE)
+# Whitespace inside a written number (四点 五个百分点, 百分之五 十, 一百五十    个百分点) is bridged when a Chinese
+# numeral or a number word touches it; between two Arabic numbers it stays (a table's 120 135 are two numbers).
+_BRIDGED = set(_CN + "点分之又成折个")
+_INNER_SPACE = re.compile(r"[ \t\u3000\xa0]+")
+
+
+def _bridge_spaces(text: str) -> Tuple[str, Optional[List[int]]]:
+    """``text`` without the spaces inside written numbers, and each kept character's index in ``text`` (None if
+    nothing was removed)."""
+    cuts = [
+        m.span() for m in _INNER_SPACE.finditer(text)
+        if 0 < m.start() and m.end() < len(text)
+        and (text[m.start() - 1] in _BRIDGED or text[m.end()] in _BRIDGED)
+        and "\n" not in (text[m.start() - 1], text[m.end()])
+    ]
+    if not cuts:
+        return text, None
+    kept: List[int] = []
+    parts: List[str] = []
+    previous = 0
+    for start, end in cuts:
+        kept.extend(range(previous, start))
+        parts.append(text[previous:start])
+        previous = end
+    kept.extend(range(previous, len(text)))
+    parts.append(text[previous:])
+    return "".join(parts), kept
 
 
 def find_quantities(text: str) -> Iterator[Tuple[int, int]]:
@@ -91,7 +151,9 @@ def find_quantities(text: str) -> Iterator[Tuple[int, int]]:
     The grammar reads the normalised text (traditional → simplified, full-width → half-width; same length),
     so ``20萬餘份`` is found like ``20万余份``.
     """
-    folded = normalize_text(text)
+    folded, kept = _bridge_spaces(normalize_text(text))
+    codes = [m.span() for m in _URL.finditer(folded)] if "/" in folded or "www" in folded else []
+    idioms = [m.span() for m in _IDIOM_MAGNITUDE.finditer(folded)]
     for match in finder().finditer(folded):
         start, end = match.span()
         surface = match.group()
@@ -104,13 +166,23 @@ def find_quantities(text: str) -> Iterator[Tuple[int, int]]:
             continue  # 三年行动, 2023行动 (a name); 11532300MB (a code)
         if surface == "一年" and _A_YEAR.search(folded[max(0, start - 4): start]):
             continue
+        if _NEIGHBOUR_DIGITS.search(surface) or (_ORDINAL_TERM.search(surface) and _TERM_BODY.match(folded[end:end + 5])):
+            continue
+        if match.group("bare") and not re.search("[万亿]", surface):
+            continue
+        if surface.endswith("折") and surface[-2:-1] in "十百千万亿":
+            continue  # 十折 is no discount
+        if surface.endswith("两") and (re.fullmatch("[一两]两", surface) or re.match(rf"[{_CN}0-9]", after)):
+            continue  # 两两 (in pairs), 一千两百: 两 is the weight only where the number ends
+        if any(s < end and start < e for s, e in codes + idioms):
+            continue
         if _PART_OF_NOUN.get(surface[-1]) == after[:1] and re.search(r"[万亿]多?人?家?$", surface):
             end -= 1
-        if surface not in _HALF and not re.search(rf"[0-9０-９%％]|{ANONYMISED}", surface) and not re.search(
+        if surface not in _HALF and not re.search(rf"[0-9%$¥€£]|{ANONYMISED}|对折|半[成折]", surface) and not re.search(
             rf"[{CHINESE_DIGITS}].*?{unit_pattern()}", surface
         ):
             continue
-        yield start, end
+        yield (start, end) if kept is None else (kept[start], kept[end - 1] + 1)
 
 
 _DIGITS = {c: i for i, c in enumerate("零一二三四五六七八九")}
@@ -188,19 +260,33 @@ def _plain(number: Optional[Decimal]) -> Optional[Number]:
 
 _NUMERAL_CHARS = rf"0-9０-９{CHINESE_DIGITS}兆俩倆几幾"
 _NUM_CAPTURE = (
-    rf"([负負－-]?(?:{ANONYMISED}{MULTIPLIER}?|[{_NUMERAL_CHARS}](?:[,，.．点點]?[{_NUMERAL_CHARS}]|[余多][{_NUMERAL_CHARS}]|[kK]$)*))"
+    rf"([负負－-]?(?:{ANONYMISED}{MULTIPLIER}?|[{_NUMERAL_CHARS}](?:[,，.．点點]?[{_NUMERAL_CHARS}]|[余多][{_NUMERAL_CHARS}]|[kK](?![a-zA-Z]))*))"
 )
 
 
-_CURRENCY_PREFIX = {"$": "美元", "＄": "美元", "￥": "元", "¥": "元"}
-_PER_MILLE = {"千分之": Decimal("0.1"), "万分之": Decimal("0.01"), "仟分之": Decimal("0.1"), "萬分之": Decimal("0.01")}
-_TENTHS = ("成", "折")  # 三成 = 30 %, 八五折 = 85 %
+_CURRENCY_PREFIX = {"us$": "美元", "$": "美元", "¥": "元", "€": "欧元", "£": "英镑"}
+# X分之Y with a bare magnitude below (百分之, 千分之, 百万分之) is a rate, read as a percentage; with a numeral
+# below (三分之一, 一百万分之五) it is a fraction, kept exact.
+_RATE = re.compile(r"([百千万亿佰仟]+)分之(.+?)%?")
+_FRACTION = re.compile(rf"(?:{_NUM_CAPTURE}又)?{_NUM_CAPTURE}分之{_NUM_CAPTURE}")
+_SLASHED = re.compile(rf"(?:{_NUM_CAPTURE}(?=\d))?{_NUM_CAPTURE}[/／]{_NUM_CAPTURE}")
+# 成 and 折 are tenths: 三成 = 30 %, 七成六 = 76 %, 三成半 = 35 %; 九折 = 90 %, 8.5折 = 85 %, but 75折 and 九五折 are
+# already in hundredths. 对折 = 50 %, 半成 = 5 %.
+_TENTHS = re.compile(rf"{_NUM_CAPTURE}(成|折)([一二三四五六七八九半])?")
+_TENTHS_WORDS = {"对折": 50, "半折": 50, "半成": 5}
+# Amounts in a currency and its sub-units: 五元三毛 = 5.3 元, 50元6角三分 = 50.63 元, 两美元又三美分 = 2.03 美元.
+_MONEY = re.compile(rf"{_NUM_CAPTURE}(元|块|美元)又?{_NUM_CAPTURE}(美分|角|毛|分)(?:{_NUM_CAPTURE}分)?")
+_SUBUNIT = {"角": Decimal("0.1"), "毛": Decimal("0.1"), "分": Decimal("0.01"), "美分": Decimal("0.01")}
 
 
 def parse_quantity(surface: str) -> Quantity:
     """Normalise one QUANTITY span: ``"近3000人次"`` → ``Quantity(3000, "人次", True)``."""
     # normalised first: 20萬餘份 reads as 20万余份, and units come out in one spelling (個 → 个, ％ → %)
-    text = normalize_text(re.sub(r"\s+", "", surface))
+    quantity = _parse(normalize_text(re.sub(r"\s+", "", surface)))
+    return Quantity(quantity.value, UNIT_SPELLING.get(quantity.unit, quantity.unit), quantity.approx)
+
+
+def _parse(text: str) -> Quantity:
     approx = False
     prefix = re.match(APPROX_PREFIX, text)
     if prefix and len(text) > prefix.end() and re.match(rf"[0-9０-９xX×ｘ{CHINESE_DIGITS}百负-]", text[prefix.end()]):
@@ -208,27 +294,45 @@ def parse_quantity(surface: str) -> Quantity:
     suffix = re.search(r"(以上|左右)$", text)
     if suffix:
         text, approx = text[: suffix.start()], True
-    if text[:1] in _CURRENCY_PREFIX:
-        quantity = parse_quantity(text[1:])
-        return Quantity(quantity.value, quantity.unit or _CURRENCY_PREFIX[text[0]], approx or quantity.approx)
-    for words, scale in (("百分之", Decimal(1)), *_PER_MILLE.items()):
-        if text.startswith(words):
-            number = _to_decimal(text[len(words):].rstrip("%％"))
-            return Quantity(_plain(number * scale) if number is not None else None, "%", approx)
-    fraction = re.fullmatch(rf"(?:{_NUM_CAPTURE}又)?{_NUM_CAPTURE}分之{_NUM_CAPTURE}", text) or re.fullmatch(
-        rf"(?:{_NUM_CAPTURE}(?=\d))?{_NUM_CAPTURE}[/／]{_NUM_CAPTURE}", re.sub(r"(\d)\s+(?=\d)", r"\1 ", surface.strip())
-    )
+    currency = next((sign for sign in _CURRENCY_PREFIX if text.startswith(sign)), None)
+    if currency:
+        quantity = _parse(text[len(currency):])
+        return Quantity(quantity.value, quantity.unit or _CURRENCY_PREFIX[currency], approx or quantity.approx)
+    rate = _RATE.fullmatch(text)
+    if rate:
+        below, above = _to_decimal(rate.group(1)), _to_decimal(rate.group(2))
+        return Quantity(_plain(above * 100 / below) if below and above is not None else None, "%", approx)
+    fraction = _FRACTION.fullmatch(text) or _SLASHED.fullmatch(text)
     if fraction:
         whole, below, above = fraction.groups()
-        if "/" in text or "／" in text:
+        if fraction.re is _SLASHED:
             below, above = above, below
         low, high, base = _to_decimal(below), _to_decimal(above), _to_decimal(whole) if whole else Decimal(0)
         if not low or high is None or base is None:
             return Quantity(None, "", approx)
         value = base + (high / low if base >= 0 else -high / low)
-        return Quantity(round(float(value), 4), "", approx)
+        return Quantity(float(value), "", approx)
     if text in _HALF:
         return Quantity(0.5, "", approx)
+    if text in _TENTHS_WORDS:
+        return Quantity(_TENTHS_WORDS[text], "%", approx)
+    tenths = _TENTHS.fullmatch(text)
+    if tenths:
+        numeral, unit, tail = tenths.groups()
+        number = _to_decimal(numeral)
+        if number is None:
+            return Quantity(None, "%", approx)
+        if unit == "成" or number < 10:
+            number = number * 10 + (5 if tail == "半" else _DIGITS.get(tail or "零", 0))
+        return Quantity(_plain(number), "%", approx)
+    money = _MONEY.fullmatch(text)
+    if money:
+        main, unit, sub, sub_unit, cents = money.groups()
+        parts = [(main, Decimal(1)), (sub, _SUBUNIT[sub_unit]), (cents, Decimal("0.01"))]
+        numbers = [(_to_decimal(n), scale) for n, scale in parts if n]
+        if any(n is None for n, _ in numbers):
+            return Quantity(None, unit, approx)
+        return Quantity(_plain(sum(n * scale for n, scale in numbers)), unit, approx)  # type: ignore[operator]
     half = text.endswith("半") and len(text) > 1
     text = text[:-1] if half else text
     ranged = re.fullmatch(
@@ -246,14 +350,14 @@ def parse_quantity(surface: str) -> Quantity:
     inner = re.search("[余多几幾]", low_s + (high_s or ""))
     approx = approx or bool(infix or infix_high or tail or inner)
     if high_s is None:
+        if not unit and len(low_s) > 1 and low_s.endswith("两") and low_s[-2] in CHINESE_DIGITS + "0123456789":
+            low_s, unit = low_s[:-1], "两"  # 三十两, 1234两: the weight 两 after a numeral
         number = None if re.search(ANONYMISED, low_s) else _to_decimal(low_s)
         if number is not None and half:
-            number += Decimal("0.5") if unit not in _TENTHS else 0
+            number += Decimal("0.5")
         if re.match(r"万|亿", unit) and number is not None:
             multiplier = "万亿" if unit.startswith("万亿") else unit[0]
             number, unit = number * MULTIPLIERS[multiplier], unit[len(multiplier):]
-        if unit in _TENTHS and number is not None:
-            number, unit = number * (10 if number >= 1 or unit == "成" else 100) + (5 if half else 0), "%"
         if unit == "k" and number is not None:
             number, unit = number * 1000, ""
         return Quantity(_plain(number), unit, approx)

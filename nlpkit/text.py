@@ -37,13 +37,15 @@ def has_bad_edge(surface: str) -> bool:
     """True if a span begins or ends with whitespace or punctuation.
 
     A quote that belongs inside a name is allowed at an edge when its partner is inside the span
-    (ANNOTATION.md keeps ``“2614”工作法`` whole).
+    (ANNOTATION.md keeps ``“2614”工作法`` whole), and so is a minus sign before a digit (``-22.2%``).
     """
     if not surface or surface[0].isspace() or surface[-1].isspace():
         return True
     closers = {v: k for k, v in QUOTE_PAIRS.items()}
     first, last = surface[0], surface[-1]
-    bad_first = first in EDGE_PUNCT and not (first in QUOTE_PAIRS and QUOTE_PAIRS[first] in surface[1:-1])
+    bad_first = first in EDGE_PUNCT and not (
+        (first in QUOTE_PAIRS and QUOTE_PAIRS[first] in surface[1:-1]) or (first == "-" and surface[1:2].isdigit())
+    )
     bad_last = last in EDGE_PUNCT and not (last in closers and closers[last] in surface[1:-1])
     return bad_first or bad_last
 
