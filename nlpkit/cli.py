@@ -161,12 +161,12 @@ def evaluate(
     from .corpus import CorpusError, corpus_hash, default_corpus_dir, has_entities, read_records, shared_dir
     from .training.recipe import baseline_systems, gold_records
     from .evaluate import (
-        convert_script, errors_by_label, evaluate_systems, figure_cell, markdown_report, pipeline_system,
-        recognizers_section, recognizers_specs, run_meta, save_json,
+        convert_script, domain_section, errors_by_label, evaluate_systems, figure_cell, markdown_report,
+        pipeline_system, recognizers_section, recognizers_specs, run_meta, save_json,
     )
     from .scoring import headline
 
-    per_fold, predictions = None, {}
+    per_fold, by_domain, predictions = None, {}, {}
     try:
         if cv:
             from rich.progress import Progress
@@ -175,7 +175,7 @@ def evaluate(
 
             with Progress(console=err) as progress:
                 task = progress.add_task("leave-one-report-out", total=None)
-                results, per_fold = cross_validate(
+                results, per_fold, by_domain = cross_validate(
                     config, baseline_config, default_corpus_dir(), work_dir, max_steps=cv_steps, ablations=ablation,
                     jobs=jobs,
                     on_fold=lambda done, total, rid: progress.update(task, completed=done, total=total,
@@ -215,7 +215,9 @@ def evaluate(
             if cv else "fixed test split (corpus/splits.json)"
         )
         specs = recognizers_specs(shared)
-        sections = [recognizers_section(load(model), specs)] if specs is not None else []
+        sections = [domain_section(by_domain)] if by_domain else []
+        if specs is not None:
+            sections.append(recognizers_section(load(model), specs))
         write.write_text(markdown_report(results, meta, per_fold, sections), encoding="utf-8")
 
 

@@ -20,8 +20,12 @@ from .text import has_bad_edge, sentence_spans
 ENTITY_LABELS = ("ORG", "QUANTITY", "MEASURE")
 SENTENCE_LABELS = ("ACHIEVEMENT", "PROBLEM", "PLAN", "OTHER")
 SPLITS_FILE = "splits.json"
-GOV_REPORTS = "gov_work_reports/government_work_reports.jsonl"
-RESERVED_YEARS = frozenset({2019, 2024})
+# Stand-off sources: ``source`` is ``KIND:KEY``; KIND names a file of the shared data and the field holding KEY.
+STANDOFF_SOURCES = {
+    "gov_work_reports": ("gov_work_reports/government_work_reports.jsonl", "year"),
+    "local_reports": ("local_reports/local_reports.jsonl", "key"),
+}
+RESERVED_YEARS = frozenset({2019, 2024})  # State Council reports kept for outside evaluation
 
 
 class CorpusError(Exception):
@@ -57,18 +61,19 @@ def text_hash(text: str) -> str:
 
 
 @lru_cache(maxsize=4)
-def _gov_reports(path: Path) -> Dict[str, str]:
+def _shared_texts(path: Path, key_field: str) -> Dict[str, str]:
+    """The texts of one shared-data file by key (State Council reports by year, local reports by key)."""
     if not path.exists():
         raise CorpusError(
             f"stand-off reports need {path} (the shared data beside the checkout); set NLPKIT_SHARED to its folder"
         )
-    reports: Dict[str, str] = {}
+    texts: Dict[str, str] = {}
     with path.open(encoding="utf-8") as f:
         for line in f:
             row = json.loads(line)
-            if row.get("year"):
-                reports[str(row["year"])] = row["content"]
-    return reports
+            if row.get(key_field):
+                texts[str(row[key_field])] = row["content"]
+    return texts
 
 
 def resolve_text(record: dict, corpus_dir: Path) -> str:
@@ -77,11 +82,12 @@ def resolve_text(record: dict, corpus_dir: Path) -> str:
         return record["text"]
     source = record.get("source", "")
     kind, _, key = source.partition(":")
-    if kind != "gov_work_reports":
+    if kind not in STANDOFF_SOURCES:
         raise CorpusError(f"{record.get('id')}: unknown stand-off source {source!r}")
-    if int(key) in RESERVED_YEARS:
+    if kind == "gov_work_reports" and int(key) in RESERVED_YEARS:
         raise CorpusError(f"{record.get('id')}: the {key} report is reserved for outside evaluation")
-    text = _gov_reports(shared_dir(corpus_dir) / "data" / GOV_REPORTS).get(key)
+    file, key_field = STANDOFF_SOURCES[kind]
+    text = _shared_texts(shared_dir(corpus_dir) / "data" / file, key_field).get(key)
     if text is None:
         raise CorpusError(f"{record.get('id')}: no report {key!r} in the shared data")
     return text
@@ -135,6 +141,15 @@ def splits(corpus_dir: Optional[Path] = None, records: Optional[Sequence[dict]] 
         "dev": list(fixed["dev"]),
         "test": list(fixed["test"]),
     }
+
+
+DOMAINS = ("local", "national")
+
+
+def domain(record: dict) -> str:
+    """``national`` for the State Council's reports, ``local`` for every other body's (seeds, local reports, a
+    user's own): EVALUATION.md reports the two side by side."""
+    return "national" if record.get("source", "").startswith("gov_work_reports:") else "local"
 
 
 def has_entities(record: dict) -> bool:

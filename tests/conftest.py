@@ -31,3 +31,8 @@ def tiny_corpus(tmp_path: Path) -> Path:
 
 def needs_shared():
     return pytest.mark.skipif(not SHARED.exists(), reason="../shared is not beside the checkout")
+
+
+def load_fixture(name: str) -> list:
+    """The records of a JSONL fixture."""
+    return [json.loads(l) for l in (FIXTURES / name).read_text(encoding="utf-8").splitlines() if l.strip()]

@@ -7,11 +7,7 @@ import pytest
 from nlpkit import corpus
 from nlpkit.corpus import validate, validate_record
 
-from .conftest import FIXTURES, ROOT, needs_shared
-
-
-def load_fixture(name):
-    return [json.loads(l) for l in (FIXTURES / name).read_text(encoding="utf-8").splitlines() if l.strip()]
+from .conftest import ROOT, load_fixture, needs_shared
 
 
 def test_tiny_corpus_is_valid(tiny_corpus):
@@ -51,11 +47,11 @@ def test_standoff_hash_mismatch_is_reported(tmp_path):
     import os
     os.environ["NLPKIT_SHARED"] = str(tmp_path / "shared")
     try:
-        corpus._gov_reports.cache_clear()
+        corpus._shared_texts.cache_clear()
         problems = validate(folder)
     finally:
         del os.environ["NLPKIT_SHARED"]
-        corpus._gov_reports.cache_clear()
+        corpus._shared_texts.cache_clear()
     assert [p.message for p in problems] == ["stand-off hash no longer matches gov_work_reports:2001"]
 
 
@@ -77,7 +73,9 @@ def test_project_corpus_is_valid_and_split_by_report():
     ids = {split: set(dataset[split]["id"]) for split in dataset}
     assert not ids["train"] & ids["test"] and not ids["dev"] & ids["test"] and not ids["train"] & ids["dev"]
     assert len(loro_ids) >= 5
-    assert not any(i.endswith(("2019", "2024")) for split in ids.values() for i in split)
+    reserved = {"gwr-2019", "gwr-2024"}  # the State Council's 2019 and 2024 reports (local reports of 2024 are fine)
+    assert not any(i in reserved for split in ids.values() for i in split)
+    assert all(i.startswith(("seed-", "gwr-", "local-")) for split in ids.values() for i in split)
 
 
 def test_missing_shared_data_is_one_clear_line(tmp_path):

@@ -1,4 +1,5 @@
 """Training smoke test: the shipped config trains a few steps on the tiny corpus through the registered reader."""
+import json
 import os
 import subprocess
 import sys
@@ -6,7 +7,7 @@ import sys
 import pytest
 import spacy
 
-from .conftest import ROOT
+from .conftest import ROOT, load_fixture
 
 
 @pytest.mark.slow
@@ -66,7 +67,7 @@ def test_cross_validation_trains_every_fold_with_ablations_and_script_conversion
     variant = tmp_path / "variant.cfg"
     variant.write_text((ROOT / "configs" / "pipeline.cfg").read_text(encoding="utf-8"), encoding="utf-8")
     folds = []
-    results, per_fold = cross_validate(
+    results, per_fold, by_domain = cross_validate(
         ROOT / "configs" / "pipeline.cfg", None, tiny_corpus, tmp_path / "cv", max_steps=5, ablations=[variant],
         on_fold=lambda done, total, rid: folds.append((done, total, rid)),
     )
@@ -80,8 +81,27 @@ def test_cross_validation_trains_every_fold_with_ablations_and_script_conversion
     header = next(line for line in report.splitlines() if line.startswith("| figure |"))
     assert "| nlpkit (variant) |" in header and "| nlpkit (t2s text) |" in header
     assert all(f"| {rid} |" in report for rid in per_fold)
-    in_parallel, per_fold_in_parallel = cross_validate(
+    in_parallel, per_fold_in_parallel, _ = cross_validate(
         ROOT / "configs" / "pipeline.cfg", None, tiny_corpus, tmp_path / "cv2", max_steps=5, scripts=(), jobs=2)
     assert {rid: by_system["nlpkit"] for rid, by_system in per_fold_in_parallel.items()} == \
         {rid: by_system["nlpkit"] for rid, by_system in per_fold.items()}
     assert in_parallel["nlpkit"] == results["nlpkit"]
+
+
+@pytest.mark.slow
+def test_cross_validation_pools_by_domain_with_a_transfer_system(tiny_corpus, tmp_path):
+    from nlpkit.evaluate import domain_section
+    from nlpkit.training.recipe import TRANSFER, cross_validate
+
+    records = load_fixture("tiny.jsonl")
+    records[0]["source"] = "gov_work_reports:1999"  # t1 stands for a State Council report: the national domain
+    (tiny_corpus / "tiny.jsonl").write_text("\n".join(json.dumps(r, ensure_ascii=False) for r in records),
+                                           encoding="utf-8")
+    results, per_fold, by_domain = cross_validate(
+        ROOT / "configs" / "pipeline.cfg", None, tiny_corpus, tmp_path / "cv", max_steps=3, scripts=())
+    assert set(by_domain) == {"local", "national"}
+    assert TRANSFER in by_domain["local"] and TRANSFER not in by_domain["national"] and TRANSFER not in results
+    assert TRANSFER in per_fold["t2"] and TRANSFER not in per_fold["t1"]
+    assert (tmp_path / "cv" / "transfer" / "model-last").is_dir()
+    section = domain_section(by_domain)
+    assert section.index("### local") < section.index("### national")

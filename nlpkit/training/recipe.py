@@ -90,6 +90,9 @@ def baseline_systems(train: List[dict]) -> Dict[str, object]:
     return systems
 
 
+TRANSFER = "nlpkit (no local reports)"
+
+
 def cross_validate(
     config: Path,
     baseline_config: Optional[Path],
@@ -100,33 +103,91 @@ def cross_validate(
     ablations: Sequence[Path] = (),
     scripts: Sequence[str] = ("s2t", "t2s"),
     jobs: int = 1,
-) -> Tuple[Dict[str, Dict[str, object]], Dict[str, Dict[str, Dict[str, object]]]]:
+    transfer: bool = True,
+) -> Tuple[Dict[str, Dict[str, object]], Dict[str, Dict[str, Dict[str, object]]], Dict[str, Dict[str, Dict[str, object]]]]:
     """Leave-one-report-out over the fully annotated reports, every system trained on the same folds.
 
     Each fold trains ``config`` (each of ``ablations``, named ``nlpkit (<config stem>)``, and
     ``baseline_config``, spaCy's default NER) on every other report, with a training report as the dev set
     (model selection never sees the held-out report), and predicts the held-out one; the nlpkit fold model also
     predicts the held-out report converted to the other script (``scripts``: OpenCC directions), which shows the
-    drop on text of the other script. ``max_steps`` (if set) shortens training for every system alike. ``jobs``
-    folds train at once, in forked processes (training is single-threaded; the figures do not depend on it).
-    Returns (scores over all held-out predictions pooled, scores per fold and system).
+    drop on text of the other script. With ``transfer``, ``config`` is also trained once on the national reports
+    alone and predicts every local fold (``nlpkit (no local reports)``: what the local reports add). ``max_steps``
+    (if set) shortens training for every system alike. ``jobs`` folds train at once, in forked processes
+    (training is single-threaded; the figures do not depend on it).
+    Returns (scores over all held-out predictions pooled, scores per fold and system, pooled scores per domain
+    (``corpus.domain``) and system).
     """
     from ..scoring import score
 
     records = gold_corpus.read_records(corpus_dir)
     folds = [r for r in records if gold_corpus.has_entities(r)]
+    local = [r for r in folds if gold_corpus.domain(r) == "local"]
+    national = [r for r in records if gold_corpus.domain(r) == "national"]
+    transfer = transfer and bool(local) and any(gold_corpus.has_entities(r) for r in national)
     run = partial(_fold_predictions, records=records, config=config, baseline_config=baseline_config,
                   corpus_dir=corpus_dir, work_dir=work_dir, max_steps=max_steps, ablations=ablations, scripts=scripts)
     predicted: List[Dict[str, List[dict]]] = []  # per fold: system name -> its prediction of the held-out report
     with ProcessPoolExecutor(jobs, mp_context=multiprocessing.get_context("fork")) if jobs > 1 else nullcontext() as pool:
+        trained_once = partial(_trained_predictions, national, local, config, corpus_dir, work_dir / "transfer", max_steps)
+        transferred = pool.submit(trained_once) if pool and transfer else None
         for n, (held, predictions) in enumerate(zip(folds, pool.map(run, folds) if pool else map(run, folds))):
             predicted.append(predictions)
             if on_fold is not None:
                 on_fold(n + 1, len(folds), held["id"])
+        if transfer:
+            by_id = {p["id"]: p for p in (transferred.result() if transferred else trained_once())}
+            for held, predictions in zip(folds, predicted):
+                if held["id"] in by_id:
+                    predictions[TRANSFER] = [by_id[held["id"]]]
     per_fold = {held["id"]: {name: score([held], p) for name, p in predictions.items()}
                 for held, predictions in zip(folds, predicted)}
-    pooled = {name: score(folds, [p for predictions in predicted for p in predictions[name]]) for name in predicted[0]}
-    return pooled, per_fold
+
+    def pooled(chosen: Sequence[int]) -> Dict[str, Dict[str, object]]:
+        names = [name for name in predicted[chosen[0]] if all(name in predicted[i] for i in chosen)]
+        return {name: score([folds[i] for i in chosen], [p for i in chosen for p in predicted[i][name]])
+                for name in names}
+
+    by_domain = {}
+    for name in gold_corpus.DOMAINS:
+        chosen = [i for i, r in enumerate(folds) if gold_corpus.domain(r) == name]
+        if chosen:
+            by_domain[name] = pooled(chosen)
+    return pooled(range(len(folds))), per_fold, by_domain
+
+
+def _trained_predictions(
+    train_records: List[dict], held: List[dict], config: Path, corpus_dir: Path, out: Path, max_steps: int
+) -> List[dict]:
+    """``config`` trained on ``train_records`` alone, predicting ``held``."""
+    return trained_system(config, out, train_records, corpus_dir, max_steps)(held)
+
+
+def trained_system(config: Path, out: Path, train_records: Sequence[dict], corpus_dir: Path, max_steps: int,
+                   *, sections: bool = True):
+    """Train ``config`` into ``out`` on ``train_records`` only and return the trained pipeline as a system."""
+    from spacy.cli.train import train
+
+    from .. import load
+    from ..evaluate import pipeline_system
+
+    train(config, out, overrides=pipeline_overrides(train_records, corpus_dir, max_steps, sections=sections))
+    return pipeline_system(load(out / "model-last"))
+
+
+def pipeline_overrides(train_records: Sequence[dict], corpus_dir: Path, max_steps: int, *, sections: bool = True
+                       ) -> Dict[str, object]:
+    """``spacy train`` overrides that train on ``train_records`` only, with the first full-gold one of them as the dev
+    set (model selection never sees a held-out report); ``sections``: the section classifier's reports too."""
+    train_ids = ",".join(r["id"] for r in train_records)
+    dev_id = next(r["id"] for r in train_records if gold_corpus.has_entities(r))
+    overrides: Dict[str, object] = {"paths.corpus": str(corpus_dir), "corpora.train.split": train_ids,
+                                    "corpora.dev.split": dev_id}
+    if sections:
+        overrides["initialize.components.sections.reports.split"] = train_ids
+    if max_steps:
+        overrides["training.max_steps"] = max_steps
+    return overrides
 
 
 def _fold_predictions(
@@ -141,30 +202,17 @@ def _fold_predictions(
     scripts: Sequence[str],
 ) -> Dict[str, List[dict]]:
     """Train every system on the reports other than ``held`` and return each one's prediction of it."""
-    from spacy.cli.train import train
-
-    from .. import load
-    from ..evaluate import pipeline_system, script_converted
+    from ..evaluate import script_converted
 
     train_records = [r for r in records if r["id"] != held["id"]]
-    train_ids = ",".join(r["id"] for r in train_records)
-    dev_id = next(r["id"] for r in train_records if gold_corpus.has_entities(r))
-    overrides = {"paths.corpus": str(corpus_dir), "corpora.train.split": train_ids, "corpora.dev.split": dev_id}
-    if max_steps:
-        overrides["training.max_steps"] = max_steps
-    systems = {}
     out = work_dir / held["id"]
     pipelines = [("nlpkit", config, "nlpkit")] + [(f"nlpkit ({a.stem})", a, a.stem) for a in ablations]
-    for name, pipeline_config, folder in pipelines:
-        train(pipeline_config, out / folder,
-              overrides={**overrides, "initialize.components.sections.reports.split": train_ids})
-        systems[name] = pipeline_system(load(out / folder / "model-last"))
+    systems = {name: trained_system(pipeline_config, out / folder, train_records, corpus_dir, max_steps)
+               for name, pipeline_config, folder in pipelines}
     for direction in scripts:
         systems[f"nlpkit ({direction} text)"] = script_converted(systems["nlpkit"], direction)
     if baseline_config is not None:
-        train(baseline_config, out / "spacy_ner", overrides=overrides)
-        import spacy
-
-        systems["spaCy NER (default, chars)"] = pipeline_system(spacy.load(out / "spacy_ner" / "model-last"))
+        systems["spaCy NER (default, chars)"] = trained_system(
+            baseline_config, out / "spacy_ner", train_records, corpus_dir, max_steps, sections=False)
     systems.update(baseline_systems(train_records))
     return {name: system([held]) for name, system in systems.items()}
