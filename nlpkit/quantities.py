@@ -62,7 +62,7 @@ def unit_pattern() -> str:
 # The finder reads the normalised text, so its numerals are simplified; 兆 (10¹²) counts inside a number.
 _CN = "零〇一二两三四五六七八九十百千万亿兆" + FINANCIAL
 # 负3.9%, -22.2%; in 10-15人 the hyphen is a range, and in 税负5700亿元, 减负 or 担负 负 ends a word.
-_SIGN = r"(?:(?<![税胜抱自欠担肩辜减正])负|(?<![0-9.\w%])-)"
+_SIGN = r"(?:(?<![税胜抱自欠担肩辜减正])负|(?<![0-9.a-zA-Z%])-)"
 # A numeral: Arabic and Chinese parts in any mix (5万4千6百, 3万4000, 2千零30万, 四十九兆九千五百九十二亿), a Chinese
 # decimal (四点五), 余/多/几 before a magnitude (十余万). An Arabic part follows only a Chinese one, so a digit string
 # is read one way (no backtracking over its splits).
@@ -188,7 +188,7 @@ def find_quantities(text: str) -> Iterator[Tuple[int, int]]:
             continue  # 三年行动, 2023行动 (a name); 11532300MB (a code)
         if surface == "一年" and _A_YEAR.search(folded[max(0, start - 4): start]):
             continue
-        if _NEIGHBOUR_DIGITS.search(surface) or (_ORDINAL_TERM.search(surface) and _TERM_BODY.match(folded[end:end + 8])):
+        if _NEIGHBOUR_DIGITS.search(re.sub(r"点[^点]*", "", surface)) or (_ORDINAL_TERM.search(surface) and _TERM_BODY.match(folded[end:end + 8])):
             continue  # 二三十; 十九届三中全会, 县委十四届三次全会: ordinals
         if _SIZE_CLASS.match(surface) or (before.isascii() and before.isalpha()):
             continue  # 万亿级; PM2.5, G318: codes
@@ -267,7 +267,7 @@ def _to_decimal(numeral: str) -> Optional[Decimal]:
             unit = _BIG[token]
             if section == 0 and current == 0 and total:
                 total *= unit
-            elif last_big and unit > last_big:
+            elif last_big and unit >= last_big:  # 十万万, (一万零一)万: the number so far is multiplied
                 total = (total + section + current) * unit
             else:  # a bare 亿 / 万亿 (上亿人, 超过万亿元) is one of it
                 total += (section + current if numeral_seen or total else 1) * unit
