@@ -7,8 +7,10 @@ spacy-pkuseg ships no model, so ``initialize`` trains one on UD Chinese GSDSimp 
 from __future__ import annotations
 
 import contextlib
+import io
 import os
 import shutil
+import tarfile
 import tempfile
 from pathlib import Path
 from typing import Callable, Iterable, List, Optional
@@ -103,13 +105,46 @@ class WordBoundaries:
             token.lemma_ = tags[token.idx] if token.idx < len(tags) else "S"
         return doc
 
+    def to_bytes(self, *, exclude: Iterable[str] = tuple()) -> bytes:
+        """The segmenter's model folder as a tar archive (spacy_pkuseg reads its model from a folder)."""
+        if self.model_dir is None or "model" in exclude:
+            return b""
+        buffer = io.BytesIO()
+        with tarfile.open(fileobj=buffer, mode="w:gz") as archive:
+            archive.add(self.model_dir, arcname=".")
+        return buffer.getvalue()
+
+    def from_bytes(self, data: bytes, *, exclude: Iterable[str] = tuple()) -> "WordBoundaries":
+        if "model" in exclude:
+            return self
+        if not data:
+            raise ValueError(f"[{self.name}] no segmenter in the serialised pipeline: train it first")
+        target = Path(tempfile.mkdtemp(prefix="nlpkit-pkuseg-"))
+        with tarfile.open(fileobj=io.BytesIO(data), mode="r:gz") as archive:
+            archive.extractall(target, **({"filter": "data"} if hasattr(tarfile, "data_filter") else {}))
+        self._load(target)
+        return self
+
     def to_disk(self, path, *, exclude: Iterable[str] = tuple()) -> None:
         path = Path(path)
         if path.exists():
             shutil.rmtree(path)
-        if self.model_dir is not None:
+        if self.model_dir is not None and "model" not in exclude:
             shutil.copytree(self.model_dir, path)
 
     def from_disk(self, path, *, exclude: Iterable[str] = tuple()) -> "WordBoundaries":
+        if "model" in exclude:
+            return self
+        if not Path(path).is_dir():
+            raise ValueError(f"[{self.name}] no segmenter model at {path}: the pipeline folder is incomplete")
         self._load(Path(path))
         return self
+
+    def __getstate__(self) -> dict:
+        """Pickled with its model as bytes (the loaded segmenter itself does not pickle)."""
+        return {"name": self.name, "iterations": self.iterations, "model": self.to_bytes()}
+
+    def __setstate__(self, state: dict) -> None:
+        self.__init__(state["name"], state["iterations"])
+        if state["model"]:
+            self.from_bytes(state["model"])

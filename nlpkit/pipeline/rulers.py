@@ -20,6 +20,7 @@ from ..quantities import find_quantities
 from ..text import normalize_text
 
 Finder = Callable[[str], Iterable[Tuple[int, int]]]
+LEXICON_FILE = "lexicon.json"
 
 # Only a bare jurisdiction (市, xx县, 国务院): a named place (衡山县) is left to the NER, since a rule for it would
 # take the verb before the body as the name (发挥区安委办, 提请州委): with it, ORG F of the LORO fold models on the
@@ -41,10 +42,28 @@ def org_names() -> Tuple[str, ...]:
     return tuple(sorted(names, key=len, reverse=True))
 
 
+class PatternFinder:
+    """A finder reporting the matches of regular expressions, each as ``(pattern, group)`` (the group's span is the
+    entity): a plain object rather than a closure, so a pipeline holding it pickles (spawned processes, Dask)."""
+
+    def __init__(self, *patterns: Tuple["re.Pattern[str]", int]) -> None:
+        self.patterns = patterns
+
+    def __call__(self, text: str) -> List[Tuple[int, int]]:
+        return [m.span(group) for pattern, group in self.patterns for m in pattern.finditer(text)]
+
+
+class QuantityFinder:
+    """The quantity grammar (nlpkit.quantities) as a finder."""
+
+    def __call__(self, text: str) -> List[Tuple[int, int]]:
+        return list(find_quantities(text))
+
+
 @spacy.registry.misc("nlpkit.quantity_finder.v1")
 def quantity_finder() -> Finder:
     """The quantity grammar (nlpkit.quantities)."""
-    return lambda text: list(find_quantities(text))
+    return QuantityFinder()
 
 
 @spacy.registry.misc("nlpkit.org_finder.v1")
@@ -53,8 +72,8 @@ def org_finder() -> Finder:
 
     A body followed by 委员/会议 is a person or a meeting, not the body (区委委员, 市政府会议)."""
     names = "|".join(re.escape(n) for n in org_names())
-    pattern = re.compile(rf"(?:{names})|{JURISDICTION}{LOCAL_BODY}(?![\u4e00-\u9fff]{{0,1}}(?:委员|会议))")
-    return lambda text: [m.span() for m in pattern.finditer(text)]
+    body = re.compile(rf"(?:{names})|{JURISDICTION}{LOCAL_BODY}(?![\u4e00-\u9fff]{{0,1}}(?:委员|会议))")
+    return PatternFinder((body, 0))
 
 
 @spacy.registry.misc("nlpkit.measure_finder.v1")
@@ -65,11 +84,7 @@ def measure_finder() -> Finder:
     span. Quotes may be typographic or ASCII (full-width ＂ reads as ASCII in the normalised text)."""
     titled = re.compile(r"《\s*([^《》\s][^《》\n]{0,38}[^《》\s])\s*》")
     quoted = re.compile(rf"(?:“[^“”\n]{{1,16}}”|\"[^\"\n]{{1,16}}\")(?:工作)?(?:{MEASURE_HEADS})")
-
-    def find(text: str) -> List[Tuple[int, int]]:
-        return [m.span(1) for m in titled.finditer(text)] + [m.span() for m in quoted.finditer(text)]
-
-    return find
+    return PatternFinder((titled, 1), (quoted, 0))
 
 
 def merge_entities(doc: Doc, found: List[Span], replace_label: Optional[str] = None) -> Doc:
@@ -181,11 +196,23 @@ class LexiconRuler:
         )
         return merge_entities(doc, [span for span in spans if span is not None])
 
+    def to_bytes(self, *, exclude: Iterable[str] = tuple()) -> bytes:
+        return srsly.json_dumps({} if "lexicon" in exclude else self.lexicon).encode("utf-8")
+
+    def from_bytes(self, data: bytes, *, exclude: Iterable[str] = tuple()) -> "LexiconRuler":
+        if "lexicon" not in exclude:
+            self.set_lexicon(srsly.json_loads(data))
+        return self
+
     def to_disk(self, path, *, exclude: Iterable[str] = tuple()) -> None:
         path = ensure_path(path)
         path.mkdir(parents=True, exist_ok=True)
-        srsly.write_json(path / "lexicon.json", self.lexicon)
+        (path / LEXICON_FILE).write_bytes(self.to_bytes(exclude=exclude))
 
     def from_disk(self, path, *, exclude: Iterable[str] = tuple()) -> "LexiconRuler":
-        self.set_lexicon(srsly.read_json(ensure_path(path) / "lexicon.json"))
-        return self
+        lexicon = ensure_path(path) / LEXICON_FILE
+        if "lexicon" in exclude:
+            return self
+        if not lexicon.exists():
+            raise ValueError(f"[{self.name}] no lexicon at {lexicon}: the pipeline folder is incomplete")
+        return self.from_bytes(lexicon.read_bytes(), exclude=exclude)

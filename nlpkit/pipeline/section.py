@@ -7,6 +7,7 @@ hashed linear model), and a Viterbi
 pass over the label transitions seen in training keeps sections contiguous unless the evidence is strong.
 """
 
+import io
 import re
 from collections import Counter
 from typing import Callable, Dict, Iterable, Iterator, List, Optional, Sequence, Tuple
@@ -31,6 +32,7 @@ POSITION_BINS = 10
 WHITESPACE_RUN = re.compile(r"\s\s+")
 DIGIT = re.compile(r"[0-9]")
 Row = Tuple[np.ndarray, np.ndarray]  # (feature indices, values) of one sentence or block
+MODEL_FILE = "model.npz"
 
 
 @Language.factory(
@@ -215,29 +217,41 @@ class SectionClassifier:
         return score_sections(examples)
 
     # serialisation ---------------------------------------------------------------------------------
+    # float16 weights: a quarter of the size, and no decision changes at that precision.
+    def to_bytes(self, *, exclude: Iterable[str] = tuple()) -> bytes:
+        if "model" in exclude or self.coef is None:
+            return b""
+        buffer = io.BytesIO()
+        np.savez_compressed(buffer, coef=self.coef.astype(np.float16), intercept=self.intercept,
+                            log_transitions=self.log_transitions, log_start=self.log_start)
+        return buffer.getvalue()
+
+    def from_bytes(self, data: bytes, *, exclude: Iterable[str] = tuple()) -> "SectionClassifier":
+        if "model" in exclude:
+            return self
+        if not data:
+            raise ValueError(f"[{self.name}] no section model in the serialised pipeline: train it first")
+        with np.load(io.BytesIO(data)) as arrays:
+            self.coef = arrays["coef"].astype(np.float32)
+            self.intercept = arrays["intercept"]
+            self.log_transitions = arrays["log_transitions"]
+            self.log_start = arrays["log_start"]
+        return self
+
     def to_disk(self, path, *, exclude: Iterable[str] = tuple()) -> None:
         path = ensure_path(path)
         path.mkdir(parents=True, exist_ok=True)
-        if self.coef is not None:
-            # float16 weights: a quarter of the size, and no decision changes at that precision.
-            np.savez_compressed(
-                path / "model.npz",
-                coef=self.coef.astype(np.float16),
-                intercept=self.intercept,
-                log_transitions=self.log_transitions,
-                log_start=self.log_start,
-            )
+        data = self.to_bytes(exclude=exclude)
+        if data:
+            (path / MODEL_FILE).write_bytes(data)
 
     def from_disk(self, path, *, exclude: Iterable[str] = tuple()) -> "SectionClassifier":
-        path = ensure_path(path)
-        model = path / "model.npz"
-        if model.exists():
-            with np.load(model) as data:
-                self.coef = data["coef"].astype(np.float32)
-                self.intercept = data["intercept"]
-                self.log_transitions = data["log_transitions"]
-                self.log_start = data["log_start"]
-        return self
+        model = ensure_path(path) / MODEL_FILE
+        if "model" in exclude:
+            return self
+        if not model.exists():
+            raise ValueError(f"[{self.name}] no section model at {model}: the pipeline folder is incomplete")
+        return self.from_bytes(model.read_bytes(), exclude=exclude)
 
 
 def as_row(features: Dict[int, float], offset: int = 0) -> Row:
