@@ -32,7 +32,7 @@ APPROX_SUFFIX = r"(?:以上|左右|余|多)"
 RANGE_SEP = r"(?:至|到|—|－|-|~|～)"
 MULTIPLIERS = {"万": 10**4, "萬": 10**4, "亿": 10**8, "億": 10**8, "千": 10**3, "百": 10**2, "万亿": 10**12, "亿万": 10**12, "兆": 10**12}
 # Latin and symbol units as the normalised text spells them, and as the record shows them.
-UNIT_SPELLING = {"m2": "m²", "km2": "km²", "m3": "m³", "°c": "℃", "gw": "GW", "mw": "MW", "kw": "kW", "kwh": "kWh"}
+UNIT_SPELLING = {"m2": "m²", "km2": "km²", "m3": "m³", "°c": "℃", "gw": "GW", "mw": "MW", "kw": "kW", "kwh": "kWh", "kv": "kV"}
 
 
 @dataclass(frozen=True)
