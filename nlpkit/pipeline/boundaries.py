@@ -20,6 +20,7 @@ from spacy.tokens import Doc
 from spacy.training import Example
 
 from ..corpus import default_corpus_dir, shared_dir
+from .serialization import LearnedState
 
 UD_FOLDER = Path("data") / "ud_zh_gsdsimp"
 
@@ -64,8 +65,10 @@ def make_word_boundaries(nlp: Language, name: str, iterations: int) -> "WordBoun
     return WordBoundaries(name=name, iterations=iterations)
 
 
-class WordBoundaries:
+class WordBoundaries(LearnedState):
     """Mark each character token with its place in a pkuseg word (B/M/E/S) in ``token.lemma_``."""
+
+    state_name = "model"
 
     def __init__(self, name: str, iterations: int) -> None:
         self.name = name
@@ -105,38 +108,34 @@ class WordBoundaries:
             token.lemma_ = tags[token.idx] if token.idx < len(tags) else "S"
         return doc
 
-    def to_bytes(self, *, exclude: Iterable[str] = tuple()) -> bytes:
+    # serialisation (LearnedState; on disk the segmenter keeps its own folder) ----------------------
+    def _write_state(self) -> bytes:
         """The segmenter's model folder as a tar archive (spacy_pkuseg reads its model from a folder)."""
-        if self.model_dir is None or "model" in exclude:
+        if self.model_dir is None:
             return b""
         buffer = io.BytesIO()
         with tarfile.open(fileobj=buffer, mode="w:gz") as archive:
             archive.add(self.model_dir, arcname=".")
         return buffer.getvalue()
 
-    def from_bytes(self, data: bytes, *, exclude: Iterable[str] = tuple()) -> "WordBoundaries":
-        if "model" in exclude:
-            return self
-        if not data:
-            raise ValueError(f"[{self.name}] no segmenter in the serialised pipeline: train it first")
+    def _read_state(self, data: bytes) -> None:
         target = Path(tempfile.mkdtemp(prefix="nlpkit-pkuseg-"))
         with tarfile.open(fileobj=io.BytesIO(data), mode="r:gz") as archive:
             archive.extractall(target, **({"filter": "data"} if hasattr(tarfile, "data_filter") else {}))
         self._load(target)
-        return self
 
     def to_disk(self, path, *, exclude: Iterable[str] = tuple()) -> None:
         path = Path(path)
         if path.exists():
             shutil.rmtree(path)
-        if self.model_dir is not None and "model" not in exclude:
+        if self.model_dir is not None and self.state_name not in exclude:
             shutil.copytree(self.model_dir, path)
 
     def from_disk(self, path, *, exclude: Iterable[str] = tuple()) -> "WordBoundaries":
-        if "model" in exclude:
+        if self.state_name in exclude:
             return self
         if not Path(path).is_dir():
-            raise ValueError(f"[{self.name}] no segmenter model at {path}: the pipeline folder is incomplete")
+            raise ValueError(f"[{self.name}] no {self.state_name} at {path}: the pipeline folder is incomplete")
         self._load(Path(path))
         return self
 

@@ -14,13 +14,13 @@ import srsly
 from spacy.language import Language
 from spacy.tokens import Doc, Span
 from spacy.training import Example
-from spacy.util import ensure_path, filter_spans
+from spacy.util import filter_spans
 
 from ..quantities import find_quantities
 from ..text import normalize_text
+from .serialization import LearnedState
 
 Finder = Callable[[str], Iterable[Tuple[int, int]]]
-LEXICON_FILE = "lexicon.json"
 
 # Only a bare jurisdiction (市, xx县, 国务院): a named place (衡山县) is left to the NER, since a rule for it would
 # take the verb before the body as the name (发挥区安委办, 提请州委): with it, ORG F of the LORO fold models on the
@@ -154,12 +154,14 @@ def make_lexicon_ruler(nlp: Language, name: str, labels: List[str], min_chars: i
     return LexiconRuler(name=name, labels=labels, min_chars=min_chars, min_count=min_count)
 
 
-class LexiconRuler:
+class LexiconRuler(LearnedState):
     """Names seen as entities in the training reports, found again where the NER found nothing.
 
     The lexicon is learned at ``initialize`` from the training examples only (so cross-validation folds never
     see the held-out report's names) and saved with the pipeline.
     """
+
+    state_name, state_file = "lexicon", "lexicon.json"
 
     def __init__(self, name: str, labels: List[str], min_chars: int, min_count: int) -> None:
         self.name = name
@@ -196,23 +198,9 @@ class LexiconRuler:
         )
         return merge_entities(doc, [span for span in spans if span is not None])
 
-    def to_bytes(self, *, exclude: Iterable[str] = tuple()) -> bytes:
-        return srsly.json_dumps({} if "lexicon" in exclude else self.lexicon).encode("utf-8")
+    # serialisation (LearnedState) ---------------------------------------------------------------
+    def _write_state(self) -> bytes:
+        return srsly.json_dumps(self.lexicon).encode("utf-8")
 
-    def from_bytes(self, data: bytes, *, exclude: Iterable[str] = tuple()) -> "LexiconRuler":
-        if "lexicon" not in exclude:
-            self.set_lexicon(srsly.json_loads(data))
-        return self
-
-    def to_disk(self, path, *, exclude: Iterable[str] = tuple()) -> None:
-        path = ensure_path(path)
-        path.mkdir(parents=True, exist_ok=True)
-        (path / LEXICON_FILE).write_bytes(self.to_bytes(exclude=exclude))
-
-    def from_disk(self, path, *, exclude: Iterable[str] = tuple()) -> "LexiconRuler":
-        lexicon = ensure_path(path) / LEXICON_FILE
-        if "lexicon" in exclude:
-            return self
-        if not lexicon.exists():
-            raise ValueError(f"[{self.name}] no lexicon at {lexicon}: the pipeline folder is incomplete")
-        return self.from_bytes(lexicon.read_bytes(), exclude=exclude)
+    def _read_state(self, data: bytes) -> None:
+        self.set_lexicon(srsly.json_loads(data))

@@ -18,9 +18,9 @@ from spacy.language import Language
 from spacy.scorer import PRFScore
 from spacy.tokens import Doc, Span, SpanGroup
 from spacy.training import Example
-from spacy.util import ensure_path
 
 from ..text import normalize_text, sentence_spans
+from .serialization import LearnedState
 
 LABELS = ("ACHIEVEMENT", "PROBLEM", "PLAN", "OTHER")
 CONTENT_LABELS = ("ACHIEVEMENT", "PROBLEM", "PLAN")
@@ -32,7 +32,6 @@ POSITION_BINS = 10
 WHITESPACE_RUN = re.compile(r"\s\s+")
 DIGIT = re.compile(r"[0-9]")
 Row = Tuple[np.ndarray, np.ndarray]  # (feature indices, values) of one sentence or block
-MODEL_FILE = "model.npz"
 
 
 @Language.factory(
@@ -72,8 +71,10 @@ def sentence_contexts(texts: Sequence[str]) -> List[Tuple[str, str, str, int, fl
     return out
 
 
-class SectionClassifier:
+class SectionClassifier(LearnedState):
     """Label sentences and group them into contiguous sections (``doc.spans['sections']``)."""
+
+    state_name, state_file = "model", "model.npz"
 
     def __init__(self, name: str, n_features: int, c: float, transition_weight: float) -> None:
         self.name = name
@@ -216,42 +217,22 @@ class SectionClassifier:
         """Sentence-label P/R/F per label (sentences matched by offsets) and macro-F over the content labels."""
         return score_sections(examples)
 
-    # serialisation ---------------------------------------------------------------------------------
+    # serialisation (LearnedState) ---------------------------------------------------------------
     # float16 weights: a quarter of the size, and no decision changes at that precision.
-    def to_bytes(self, *, exclude: Iterable[str] = tuple()) -> bytes:
-        if "model" in exclude or self.coef is None:
+    def _write_state(self) -> bytes:
+        if self.coef is None:
             return b""
         buffer = io.BytesIO()
         np.savez_compressed(buffer, coef=self.coef.astype(np.float16), intercept=self.intercept,
                             log_transitions=self.log_transitions, log_start=self.log_start)
         return buffer.getvalue()
 
-    def from_bytes(self, data: bytes, *, exclude: Iterable[str] = tuple()) -> "SectionClassifier":
-        if "model" in exclude:
-            return self
-        if not data:
-            raise ValueError(f"[{self.name}] no section model in the serialised pipeline: train it first")
+    def _read_state(self, data: bytes) -> None:
         with np.load(io.BytesIO(data)) as arrays:
             self.coef = arrays["coef"].astype(np.float32)
             self.intercept = arrays["intercept"]
             self.log_transitions = arrays["log_transitions"]
             self.log_start = arrays["log_start"]
-        return self
-
-    def to_disk(self, path, *, exclude: Iterable[str] = tuple()) -> None:
-        path = ensure_path(path)
-        path.mkdir(parents=True, exist_ok=True)
-        data = self.to_bytes(exclude=exclude)
-        if data:
-            (path / MODEL_FILE).write_bytes(data)
-
-    def from_disk(self, path, *, exclude: Iterable[str] = tuple()) -> "SectionClassifier":
-        model = ensure_path(path) / MODEL_FILE
-        if "model" in exclude:
-            return self
-        if not model.exists():
-            raise ValueError(f"[{self.name}] no section model at {model}: the pipeline folder is incomplete")
-        return self.from_bytes(model.read_bytes(), exclude=exclude)
 
 
 def as_row(features: Dict[int, float], offset: int = 0) -> Row:
