@@ -8,8 +8,9 @@
 """
 from __future__ import annotations
 
+from collections import abc
 from pathlib import Path
-from typing import TYPE_CHECKING, Iterable, List, Optional, Union
+from typing import TYPE_CHECKING, Iterable, List, Mapping, Optional, Tuple, Union
 
 if TYPE_CHECKING:
     from spacy.language import Language
@@ -60,13 +61,36 @@ def to_dataset(records: Iterable[dict]):
     return datasets.Dataset.from_list(rows)
 
 
+Document = Union[str, Tuple[str, str], Mapping[str, str]]
+
+
 def extract(
-    texts: Union[str, Iterable[str]], nlp: Optional["Language"] = None
+    texts: Union[Document, Iterable[Document]], nlp: Optional["Language"] = None
 ) -> Union[dict, List[dict]]:
-    """Records (ANNOTATION.md format) for one text or for each text of an iterable."""
+    """Records (ANNOTATION.md format) for one document, or a list of records for an iterable of documents.
+
+    A document is a text (its id is ``doc-N`` by position), an ``(id, text)`` pair or an ``{"id", "text"}`` record;
+    anything else (bytes, numbers, records without ``text``) raises ``TypeError`` saying what was given.
+    """
     from .streaming import process
 
-    nlp = nlp or load()
-    if isinstance(texts, str):
-        return next(process(nlp, [("doc-0", texts)]))
-    return list(process(nlp, ((f"doc-{i}", t) for i, t in enumerate(texts))))
+    if isinstance(texts, (str, abc.Mapping)) or (isinstance(texts, tuple) and len(texts) == 2 and
+                                                  isinstance(texts[0], str) and isinstance(texts[1], str)):
+        return extract([texts], nlp)[0]  # type: ignore[list-item]
+    if isinstance(texts, (bytes, bytearray)) or not isinstance(texts, abc.Iterable):
+        hint = " (decode the bytes first)" if isinstance(texts, (bytes, bytearray)) else ""
+        raise TypeError(f"nlpkit.extract takes a text, an (id, text) pair, an {{'id', 'text'}} record or an iterable "
+                        f"of them, not {type(texts).__name__}{hint}")
+    return list(process(nlp or load(), (_as_document(n, item) for n, item in enumerate(texts))))
+
+
+def _as_document(n: int, item: object) -> Tuple[str, str]:
+    """``(id, text)`` of the ``n``-th document given to :func:`extract`."""
+    if isinstance(item, str):
+        return f"doc-{n}", item
+    if isinstance(item, abc.Mapping) and isinstance(item.get("text"), str):
+        return str(item.get("id", f"doc-{n}")), item["text"]
+    if isinstance(item, tuple) and len(item) == 2 and isinstance(item[1], str):
+        return str(item[0]), item[1]
+    raise TypeError(f"nlpkit.extract: document {n} is a {type(item).__name__}; give a text, an (id, text) pair or "
+                    f"an {{'id', 'text'}} record")
