@@ -1,6 +1,7 @@
-"""The ``nlpkit`` command: extract, train, evaluate, corpus validate.
+"""The nlpkit command: extract, corpus validate, train, evaluate, bench, package.
 
-Exit codes: 0 success; 1 some documents failed under ``--on-error skip``; 2 usage or input errors.
+Exit codes: 0 success; 1 some documents were skipped under --on-error skip (or the corpus has problems);
+2 usage or input errors; 3 a worker process died under --n-process; 130 interrupted (Ctrl-C or SIGTERM).
 """
 from __future__ import annotations
 
@@ -15,10 +16,26 @@ import typer
 from rich.console import Console
 from rich.progress import Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
 
-app = typer.Typer(add_completion=False, no_args_is_help=True, help=__doc__)
-corpus_app = typer.Typer(no_args_is_help=True, help="Check and inspect the gold corpus.")
+HELP_OPTIONS = {"help_option_names": ["-h", "--help"]}
+app = typer.Typer(add_completion=False, no_args_is_help=True, help=__doc__, context_settings=HELP_OPTIONS)
+corpus_app = typer.Typer(no_args_is_help=True, help="Check and inspect the gold corpus.", context_settings=HELP_OPTIONS)
 app.add_typer(corpus_app, name="corpus")
 err = Console(stderr=True)
+
+
+def show_version(value: bool) -> None:
+    if value:
+        from . import __version__
+
+        print(f"nlpkit {__version__}")
+        raise typer.Exit()
+
+
+@app.callback()
+def options(
+    version: bool = typer.Option(False, "--version", callback=show_version, is_eager=True, help="print the version"),
+) -> None:
+    """Organisations, quantities, policy measures and sections from Chinese government work reports."""
 
 
 class OutputFormat(str, Enum):

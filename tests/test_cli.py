@@ -210,3 +210,14 @@ def test_bench_writes_figures_profile_and_changes(tmp_path):
     assert "| ner |" in text and "| sections |" in text
     profile = text.split("Profile (cProfile")[1].split("Changes made for speed")[0]
     assert len(re.findall(r"^\| `[^`]+` \| [\d,]+ \|", profile, flags=re.M)) == 12
+
+
+def test_version_and_short_help_as_a_typer_user_expects():
+    import nlpkit
+
+    version = run("--version")
+    assert version.returncode == 0 and version.stdout.decode().strip() == f"nlpkit {nlpkit.__version__}"
+    for args in (["-h"], ["extract", "-h"], ["corpus", "-h"]):
+        shown = run(*args)
+        assert shown.returncode == 0 and "Usage: " in shown.stdout.decode(), args
+    assert "130" in run("-h").stdout.decode()  # every exit code is listed
