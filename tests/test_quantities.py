@@ -113,7 +113,8 @@ def test_the_classes_of_issue_18_normalise(surface, value, unit, approx):
     "text",
     ["登陆部队已经上岸", "小明拾起石子", "党的十九届四中全会", "按照县委十二届七次全会部署", "教育关乎千家万户",
      "凝聚亿万人民的力量", "二三十个百分点", "百分之二三十", "对折", "十折", "落实“土十条”", "实现万亿级跃升",
-     "访问 https://www.test.com/search?q=30%25%2020%", "PM2.5年浓度", "签署三方协议", "一方面要", "两两相对"],
+     "访问 https://www.test.com/search?q=30%25%2020%", "PM2.5年浓度", "签署三方协议", "一方面要", "两两相对",
+     "让三百六十行行行人才辈出"],
 )
 def test_words_ordinals_idioms_and_codes_are_not_quantities(text):
     assert [text[s:e] for s, e in find_quantities(text)] == []
