@@ -148,7 +148,7 @@ def _extracted(text: str):
     return spans[0], parse_quantity(spans[0])
 
 
-@settings(max_examples=300, deadline=None)
+@settings(max_examples=150, deadline=None)
 @given(st.integers(min_value=10, max_value=10**12 - 1), st.sampled_from(["low", "up"]), st.sampled_from(UNITS),
        st.sampled_from(APPROX))
 def test_chinese_numerals_in_a_sentence_come_back(number, case, unit, approx):
@@ -159,7 +159,7 @@ def test_chinese_numerals_in_a_sentence_come_back(number, case, unit, approx):
     assert (got.value, got.unit, got.approx) == (value, unit_out, bool(approx))
 
 
-@settings(max_examples=300, deadline=None)
+@settings(max_examples=150, deadline=None)
 @given(st.integers(min_value=1, max_value=9999), st.integers(min_value=1, max_value=9999), st.sampled_from(UNITS[3:]),
        st.sampled_from(["余", "多", ""]))
 def test_mixed_arabic_with_magnitudes_comes_back(high, low, unit, more):
