@@ -168,6 +168,7 @@ def evaluate(
     config: Path = typer.Option(Path("configs/pipeline.cfg"), help="config retrained in --cv"),
     baseline_config: Path = typer.Option(Path("configs/baseline_ner.cfg"), help="spaCy default NER config for --cv"),
     spacy_baseline: bool = typer.Option(True, help="--cv: also retrain spaCy's default NER per fold (half the time)"),
+    folds: Optional[str] = typer.Option(None, help="--cv: hold out only these reports (comma-separated ids)"),
     work_dir: Path = typer.Option(Path("training/cv"), help="fold models for --cv"),
     cv_steps: int = typer.Option(0, help="--cv: train every system this many steps (0: as configured)"),
     ablation: List[Path] = typer.Option([], help="--cv: also retrain this pipeline config per fold (repeatable)"),
@@ -195,12 +196,11 @@ def evaluate(
                 task = progress.add_task("leave-one-report-out", total=None)
                 results, per_fold, by_domain = cross_validate(
                     config, baseline_config if spacy_baseline else None, default_corpus_dir(), work_dir,
-                    max_steps=cv_steps, ablations=ablation,
-                    jobs=jobs,
+                    max_steps=cv_steps, ablations=ablation, jobs=jobs, only=folds.split(",") if folds else None,
                     on_fold=lambda done, total, rid: progress.update(task, completed=done, total=total,
                                                                      description=f"fold {done}/{total} ({rid})"),
                 )
-            test = [r for r in read_records() if has_entities(r)]
+            test = [r for r in read_records() if has_entities(r) and (not folds or r["id"] in folds.split(","))]
         else:
             nlp = load(model)
             test, train = gold_records(gold)

@@ -104,6 +104,7 @@ def cross_validate(
     scripts: Sequence[str] = ("s2t", "t2s"),
     jobs: int = 1,
     transfer: bool = True,
+    only: Optional[Sequence[str]] = None,
 ) -> Tuple[Dict[str, Dict[str, object]], Dict[str, Dict[str, Dict[str, object]]], Dict[str, Dict[str, Dict[str, object]]]]:
     """Leave-one-report-out over the fully annotated reports, every system trained on the same folds.
 
@@ -114,14 +115,16 @@ def cross_validate(
     drop on text of the other script. With ``transfer``, ``config`` is also trained once on the national reports
     alone and predicts every local fold (``nlpkit (no local reports)``: what the local reports add). ``max_steps``
     (if set) shortens training for every system alike. ``jobs`` folds train at once, in forked processes
-    (training is single-threaded; the figures do not depend on it).
+    (training is single-threaded; the figures do not depend on it). ``only``: hold out just these reports (each
+    still trained on all the others). A rerun with the same ``work_dir`` reuses every model trained from the same
+    config, overrides and corpus (``trained.json`` beside it) and trains the rest.
     Returns (scores over all held-out predictions pooled, scores per fold and system, pooled scores per domain
     (``corpus.domain``) and system).
     """
     from ..scoring import score
 
     records = gold_corpus.read_records(corpus_dir)
-    folds = [r for r in records if gold_corpus.has_entities(r)]
+    folds = [r for r in records if gold_corpus.has_entities(r) and (only is None or r["id"] in only)]
     local = [r for r in folds if gold_corpus.domain(r) == "local"]
     national = [r for r in records if gold_corpus.domain(r) == "national"]
     transfer = transfer and bool(local) and any(gold_corpus.has_entities(r) for r in national)
@@ -171,8 +174,23 @@ def trained_system(config: Path, out: Path, train_records: Sequence[dict], corpu
     from .. import load
     from ..evaluate import pipeline_system
 
-    train(config, out, overrides=pipeline_overrides(train_records, corpus_dir, max_steps, sections=sections))
+    overrides = pipeline_overrides(train_records, corpus_dir, max_steps, sections=sections)
+    stamp = {"config": Path(config).read_text(encoding="utf-8"), "overrides": overrides,
+             "corpus_hash": gold_corpus.corpus_hash(corpus_dir)}
+    if not _trained_as(out, stamp):
+        train(config, out, overrides=overrides)
+        (out / TRAINED_STAMP).write_text(json.dumps(stamp, ensure_ascii=False), encoding="utf-8")
     return pipeline_system(load(out / "model-last"))
+
+
+TRAINED_STAMP = "trained.json"  # what a fold model was trained from: a rerun reuses it only if all of it matches
+
+
+def _trained_as(out: Path, stamp: Dict[str, object]) -> bool:
+    """Whether ``out`` holds a finished model trained from exactly ``stamp`` (config, overrides, corpus hash)."""
+    done = out / TRAINED_STAMP
+    return (out / "model-last" / "config.cfg").exists() and done.exists() and \
+        json.loads(done.read_text(encoding="utf-8")) == json.loads(json.dumps(stamp, ensure_ascii=False))
 
 
 def pipeline_overrides(train_records: Sequence[dict], corpus_dir: Path, max_steps: int, *, sections: bool = True
