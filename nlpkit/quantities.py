@@ -22,7 +22,6 @@ Value = Union[Number, List[Number], None]
 ARABIC = r"[0-9０-９]+(?:[,，][0-9０-９]{3})*(?:[.．][0-9０-９]+)?"
 FINANCIAL = "壹贰叁肆伍陆柒捌玖拾佰仟"  # 大写 numerals: a number only beside another numeral (陆部, 拾起 are words)
 CHINESE_DIGITS = "零〇一二两三四五六七八九十百千万亿" + FINANCIAL + "萬億兩貳參陸"
-CHINESE = rf"[{CHINESE_DIGITS}]+(?:[点點][{CHINESE_DIGITS}]+|[多余][万亿])?"
 ANONYMISED = r"(?:[xX]{2,}|[×]{2,}|[ｘＸ]{2,})"
 MULTIPLIER = r"(?:万亿|亿万|万|亿|千|百|萬|億)"
 # 上 only before a magnitude (上千万, 上亿人; 迈上1000亿斤 is a verb); 约 not as the end of a word (签约, 节约, 制约).
@@ -63,11 +62,11 @@ def unit_pattern() -> str:
 _CN = "零〇一二两三四五六七八九十百千万亿兆" + FINANCIAL
 # 负3.9%, -22.2%; in 10-15人 the hyphen is a range, and in 税负5700亿元, 减负 or 担负 负 ends a word.
 _SIGN = r"(?:(?<![税胜抱自欠担肩辜减正])负|(?<![0-9.a-zA-Z%])-)"
+# A financial numeral only beside another numeral (陆部, 拾起, 队伍12支 are words and a count) or around 分之.
+_CN_CHAR = rf"(?:[{_CN[:-len(FINANCIAL)]}]|[{FINANCIAL}](?=[{_CN}]|分之)|(?<=[{_CN}])[{FINANCIAL}]|(?<=分之)[{FINANCIAL}])"
 # A numeral: Arabic and Chinese parts in any mix (5万4千6百, 3万4000, 2千零30万, 四十九兆九千五百九十二亿), a Chinese
 # decimal (四点五), 余/多/几 before a magnitude (十余万). An Arabic part follows only a Chinese one, so a digit string
 # is read one way (no backtracking over its splits).
-# A financial numeral only beside another numeral (陆部, 拾起, 队伍12支 are words and a count) or around 分之.
-_CN_CHAR = rf"(?:[{_CN[:-len(FINANCIAL)]}]|[{FINANCIAL}](?=[{_CN}]|分之)|(?<=[{_CN}])[{FINANCIAL}]|(?<=分之)[{FINANCIAL}])"
 _NUMERAL = (
     rf"(?:{ANONYMISED}(?:{APPROX_INFIX}?{MULTIPLIER})?"
     rf"|(?:{ARABIC}(?:k(?![a-z]))?|{_CN_CHAR})(?:{_CN_CHAR}|(?<=[{_CN}]){ARABIC}|点(?=[{_CN}])|[余多几来](?=[十百千万亿]))*)"
@@ -76,14 +75,10 @@ _SUBUNITS = r"(?:元|块|美元)又?{n}(?:角|毛|美分|分(?!钟))(?:{n}分(?!
 _CURRENCY_SIGN = r"(?:us\$|[$¥€£])"
 
 
-def _number_pattern() -> str:
-    return rf"{_SIGN}?{_NUMERAL}"
-
-
 @lru_cache(maxsize=1)
 def finder() -> re.Pattern:
     """Regular expression for the regular core of QUANTITY spans (on the normalised, space-bridged text)."""
-    num, unit = _number_pattern(), unit_pattern()
+    num, unit = rf"{_SIGN}?{_NUMERAL}", unit_pattern()
     single = (
         rf"(?:(?<![{_CN}])百分之{num}|(?:{num}又)?{num}分之{num}|{_CURRENCY_SIGN}{num}"
         rf"|{num}{APPROX_INFIX}?{unit}?{RANGE_SEP}{num}{APPROX_INFIX}?{unit}"
