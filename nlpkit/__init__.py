@@ -42,23 +42,13 @@ def load(path: Optional[Union[str, Path]] = None) -> "Language":
 
 
 def to_dataset(records: Iterable[dict]):
-    """Records as a ``datasets.Dataset`` (one row per document; entities and sentences as lists of structs).
-
-    QUANTITY values may be a number, a ``[low, high]`` range or null, so ``value`` is stored as JSON text.
-    """
-    import json
-
+    """Records as a ``datasets.Dataset``: one row per document, entities and sentences as typed lists of structs
+    (the Parquet schema: ``value`` a float, null for a range, whose bounds are in ``value_range``)."""
     import datasets
 
-    rows = []
-    for record in records:
-        entities = [
-            {"start": e["start"], "end": e["end"], "label": e["label"], "text": e.get("text", ""),
-             "value": json.dumps(e.get("value")), "unit": e.get("unit"), "approx": e.get("approx")}
-            for e in record["entities"]
-        ]
-        rows.append({"id": record["id"], "text": record["text"], "entities": entities, "sentences": record["sentences"]})
-    return datasets.Dataset.from_list(rows)
+    from .records import records_table
+
+    return datasets.Dataset(records_table(records))
 
 
 Document = Union[str, Tuple[str, str], Mapping[str, str]]
@@ -81,15 +71,15 @@ def extract(
         hint = " (decode the bytes first)" if isinstance(texts, (bytes, bytearray)) else ""
         raise TypeError(f"nlpkit.extract takes a text, an (id, text) pair, an {{'id', 'text'}} record or an iterable "
                         f"of them, not {type(texts).__name__}{hint}")
-    return list(process(nlp or load(), (_as_document(n, item) for n, item in enumerate(texts))))
+    return list(process(nlp or load(), (as_document(n, item) for n, item in enumerate(texts))))
 
 
-def _as_document(n: int, item: object) -> Tuple[str, str]:
-    """``(id, text)`` of the ``n``-th document given to :func:`extract`."""
+def as_document(n: int, item: object, prefix: str = "doc") -> Tuple[str, str]:
+    """``(id, text)`` of the ``n``-th document given to :func:`extract` (without an id: ``<prefix>-<n>``)."""
     if isinstance(item, str):
-        return f"doc-{n}", item
+        return f"{prefix}-{n}", item
     if isinstance(item, abc.Mapping) and isinstance(item.get("text"), str):
-        return str(item.get("id", f"doc-{n}")), item["text"]
+        return str(item.get("id", f"{prefix}-{n}")), item["text"]
     if isinstance(item, tuple) and len(item) == 2 and isinstance(item[1], str):
         return str(item[0]), item[1]
     raise TypeError(f"nlpkit.extract: document {n} is a {type(item).__name__}; give a text, an (id, text) pair or "

@@ -1,7 +1,8 @@
 """The nlpkit command: extract, corpus validate, train, evaluate, bench, package.
 
 Exit codes: 0 success; 1 some documents were skipped under --on-error skip (or the corpus has problems);
-2 usage or input errors; 3 a worker process died under --n-process; 130 interrupted (Ctrl-C or SIGTERM).
+2 usage or input errors; 3 a worker process died (--n-process) or Dask gave up on one (--engine dask);
+130 interrupted (Ctrl-C or SIGTERM).
 """
 from __future__ import annotations
 
@@ -14,7 +15,7 @@ from typing import List, Optional
 
 import typer
 from rich.console import Console
-from rich.progress import Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
 
 HELP_OPTIONS = {"help_option_names": ["-h", "--help"]}
 app = typer.Typer(add_completion=False, no_args_is_help=True, help=__doc__, context_settings=HELP_OPTIONS)
@@ -42,6 +43,18 @@ class OutputFormat(str, Enum):
     jsonl = "jsonl"
     csv = "csv"
     html = "html"
+    parquet = "parquet"
+
+
+class InputFormat(str, Enum):
+    auto = "auto"
+    text = "text"
+    jsonl = "jsonl"
+
+
+class Engine(str, Enum):
+    local = "local"
+    dask = "dask"
 
 
 class OnError(str, Enum):
@@ -67,36 +80,48 @@ def fail(message: str, code: int = 2) -> None:
 
 @app.command()
 def extract(
-    paths: List[str] = typer.Argument(..., help=".txt/.jsonl files, directories (recursive), or - for stdin"),
+    paths: List[str] = typer.Argument(..., help=".txt/.jsonl files, directories (recursive), globs, or - for stdin"),
     output_format: OutputFormat = typer.Option(OutputFormat.jsonl, "--format", "-f", help="output format"),
-    output: Optional[str] = typer.Option(None, "--output", "-o", help="output file (default: stdout)"),
+    output: Optional[str] = typer.Option(None, "--output", "-o", help="output file (default: stdout); a folder with --engine dask"),
     model: Optional[Path] = typer.Option(None, "--model", "-m", help="pipeline folder (default: the shipped one)"),
     on_error: OnError = typer.Option(OnError.fail, help="fail: stop, write nothing; skip: go on, exit 1"),
     errors: Decoding = typer.Option(Decoding.strict, help="undecodable bytes: refuse, or replace and report"),
-    n_process: int = typer.Option(1, "--n-process", min=1, help="worker processes"),
+    input_format: InputFormat = typer.Option(InputFormat.auto, help="stdin: one text, JSONL records, or JSONL when every line is a record"),
+    engine: Engine = typer.Option(Engine.local, help="local: this machine; dask: a Dask cluster, partitioned output in a folder"),
+    scheduler: Optional[str] = typer.Option(None, help="dask: scheduler address (default: a local cluster)"),
+    partition_mb: float = typer.Option(1.0, min=0.001, help="dask: megabytes of input per partition"),
+    n_process: Optional[int] = typer.Option(None, "--n-process", min=1, help="worker processes (default 1; dask: one per core)"),
     batch_size: int = typer.Option(16, "--batch-size", min=1, help="documents per batch"),
 ) -> None:
     """Extract entities and sections; one record per document (ANNOTATION.md format)."""
+    if engine is Engine.dask:
+        extract_on_dask(paths, output, output_format, model, on_error, errors, scheduler, n_process, partition_mb)
+        return
     from . import ModelError, load
-    from .io import AtomicOutput, Document, InputError, read_inputs
+    from .io import AtomicOutput, Document, InputError, find_inputs, read_files
     from .streaming import WorkerError, process
-    from .writers import writer_for
+    from .writers import BINARY_FORMATS, writer_for
 
+    if output_format.value in BINARY_FORMATS and (output is None or output == "-"):
+        fail(f"--format {output_format.value} writes a binary file: give -o FILE")
     try:
+        inputs = find_inputs(paths)
         nlp = load(model)
-    except ModelError as error:
+    except (InputError, ModelError) as error:
         fail(str(error))
     # A terminated run (kill, a batch scheduler's stop) ends like Ctrl-C: its temporary output is removed.
     signal.signal(signal.SIGTERM, signal.default_int_handler)
     failures: List[str] = []
-    done = chars = 0
+    done = chars = stdin_records = 0
     started = time.perf_counter()
 
     def documents():
-        for item in read_inputs(paths, errors.value):
+        nonlocal stdin_records
+        for item in read_files(inputs.files, errors.value, input_format.value):
             if isinstance(item, Document):
                 if "\ufffd" in item.text and errors is Decoding.replace:
                     err.print(f"warning: {item.source}: undecodable bytes replaced", highlight=False)
+                stdin_records += item.source.startswith("<stdin>:")
                 yield item.id, item.text
             elif on_error is OnError.skip:
                 failures.append(item.message)
@@ -104,33 +129,89 @@ def extract(
                 raise InputError(item.message)
 
     try:
-        with AtomicOutput(output) as stream, Progress(
+        with AtomicOutput(output, binary=output_format.value in BINARY_FORMATS) as stream, Progress(
             SpinnerColumn(), TextColumn("{task.description}"), TextColumn("{task.fields[chars]:,} chars"),
             TextColumn("{task.fields[rate]:,.0f} chars/s"), TimeElapsedColumn(),
             console=err, transient=True, disable=not err.is_terminal,
         ) as progress:
             task = progress.add_task("extracting", chars=0, rate=0.0)
             write = writer_for(output_format.value, stream)
-            for record in process(nlp, documents(), batch_size=batch_size, n_process=n_process):
+            for record in process(nlp, documents(), batch_size=batch_size, n_process=n_process or 1):
                 write(record)
                 done += 1
                 chars += len(record["text"])
                 elapsed = progress.tasks[0].elapsed or 1e-9
-                progress.update(task, description=f"{done} documents", chars=chars, rate=chars / elapsed)
+                progress.update(task, description=plural(done, "document"), chars=chars, rate=chars / elapsed)
             write.close()
     except InputError as error:
         fail(str(error))
     except KeyboardInterrupt:
-        fail(f"interrupted after {done} documents; no output file was written", 130)
+        fail(f"interrupted after {plural(done, 'document')}; no output file was written", 130)
     except WorkerError as error:
-        fail(f"{error} after {done} documents; no output file was written", 3)
+        fail(f"{error} after {plural(done, 'document')}; no output file was written", 3)
     for message in failures:
         err.print(f"skipped: {message}", highlight=False)
+    if stdin_records:
+        err.print(f"stdin read as JSONL ({plural(stdin_records, 'record')}; --input-format text reads it as one text)",
+                  highlight=False)
+    if inputs.skipped:
+        err.print(inputs.summary(), highlight=False, soft_wrap=True)
     seconds = time.perf_counter() - started
-    summary = f"{done} documents, {chars:,} characters extracted in {seconds:.1f} s ({chars / max(seconds, 1e-9):,.0f} chars/s)"
-    err.print(summary + (f", {len(failures)} skipped" if failures else ""), highlight=False)
+    summary = (f"{plural(done, 'document')}, {chars:,} characters extracted in {seconds:.1f} s "
+               f"({chars / max(seconds, 1e-9):,.0f} chars/s)")
+    err.print(summary + (f", {len(failures)} skipped" if failures else ""), highlight=False, soft_wrap=True)
     if failures:
         raise typer.Exit(1)
+
+
+def extract_on_dask(paths: List[str], output: Optional[str], output_format: OutputFormat, model: Optional[Path],
+                    on_error: OnError, errors: Decoding, scheduler: Optional[str], n_process: Optional[int],
+                    partition_mb: float) -> None:
+    """``extract --engine dask``: partitions on a cluster, written to the folder ``-o`` with a manifest."""
+    try:
+        from . import distributed
+    except ImportError:
+        fail("--engine dask needs Dask: pip install 'nlpkit[dask]'")
+    from .io import InputError
+    from .streaming import WorkerError
+
+    if not output or output == "-":
+        fail("--engine dask writes a folder of partitions: give -o DIR")
+    signal.signal(signal.SIGTERM, signal.default_int_handler)
+    with Progress(SpinnerColumn(), TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(),
+                  TimeElapsedColumn(), console=err, disable=not err.is_terminal) as progress:
+        task = progress.add_task("partitions", total=None)
+        try:
+            summary = distributed.extract(
+                paths, output, scheduler=scheduler, n_workers=n_process, model=model,
+                output_format=output_format.value, errors=errors.value, on_error=on_error.value,
+                partition_bytes=int(partition_mb * 1_000_000),
+                on_progress=lambda done, total: progress.update(task, completed=done, total=total),
+                on_dashboard=lambda link: err.print(f"Dask dashboard: {link}", highlight=False),
+            )
+        except InputError as error:
+            fail(str(error))
+        except WorkerError as error:
+            fail(str(error), 3)
+        except KeyboardInterrupt:
+            fail(f"interrupted; the partitions done are listed in {output}/manifest.json and a rerun resumes", 130)
+    for message in summary.skipped:
+        err.print(f"skipped: {message}", highlight=False)
+    for where in summary.duplicate_ids:
+        err.print(f"warning: duplicate id {where}", highlight=False)
+    if summary.unread:
+        err.print(f"not read: {', '.join(summary.unread)}", highlight=False, soft_wrap=True)
+    rate = summary.characters / max(summary.seconds, 1e-9)
+    err.print(f"{plural(summary.documents, 'document')}, {summary.characters:,} characters in "
+              f"{plural(summary.partitions, 'partition')} ({summary.reused} reused from an earlier run) in "
+              f"{summary.seconds:.1f} s ({rate:,.0f} chars/s) -> {output}", highlight=False, soft_wrap=True)
+    if summary.skipped:
+        raise typer.Exit(1)
+
+
+def plural(n: int, noun: str) -> str:
+    """``1 document``, ``2 documents``."""
+    return f"{n:,} {noun}{'' if n == 1 else 's'}"
 
 
 @app.command()
@@ -242,22 +323,34 @@ def evaluate(
 
 @app.command()
 def bench(
+    paths: List[str] = typer.Argument(None, help="texts to time: .txt/.jsonl files, directories, globs (default: seeds/)"),
     model: Optional[Path] = typer.Option(None, "--model", "-m", help="pipeline folder (default: the shipped one)"),
-    chars: int = typer.Option(1_000_000, help="at least this many characters of text"),
+    chars: int = typer.Option(1_000_000, help="repeat the texts to at least this many characters"),
+    dask: bool = typer.Option(False, "--dask", help="also time 1 and 2 Dask workers (needs nlpkit[dask])"),
     write: Optional[Path] = typer.Option(None, "--write", help="write the Markdown report (BENCHMARK.md)"),
 ) -> None:
-    """Speed per component and whole pipeline (1 and 2 processes), load time, peak memory, size, baselines."""
+    """Speed per component and whole pipeline (1 and 2 processes, optionally Dask), load time, memory, size."""
     from . import model_path
-    from .bench import markdown, run_bench
+    from .bench import bench_texts, dask_figures, markdown, run_bench
+    from .io import InputError
 
     target = model or model_path()
     if not (target / "config.cfg").exists():
         fail(f"no trained pipeline at {target}")
-    figures = run_bench(target, chars, report=lambda line: err.print(line, highlight=False))
-    text = markdown(figures)
-    print(text)
+    try:
+        texts = bench_texts(paths or ["seeds"], chars)
+    except InputError as error:
+        fail(f"{error} (give .txt or .jsonl files to time)")
+    progress = lambda line: err.print(line, highlight=False)  # noqa: E731
+    figures = run_bench(target, texts, report=progress)
+    if dask:
+        try:
+            figures.update(dask_figures(target, texts, report=progress))
+        except ImportError:
+            fail("--dask needs Dask: pip install 'nlpkit[dask]'")
+    print(markdown(figures, notes=False))
     if write:
-        write.write_text(text, encoding="utf-8")
+        write.write_text(markdown(figures), encoding="utf-8")
 
 
 @app.command()

@@ -4,7 +4,7 @@ from __future__ import annotations
 import csv
 import html
 import json
-from typing import IO, Callable, Dict
+from typing import IO, Callable, Dict, List
 
 CSV_FIELDS = ["id", "label", "text", "start", "end", "value", "unit", "approx", "section"]
 
@@ -111,8 +111,41 @@ class HtmlWriter:
         self.stream.write("</body></html>\n")
 
 
-WRITERS: Dict[str, Callable[[IO[str]], object]] = {"jsonl": JsonlWriter, "csv": CsvWriter, "html": HtmlWriter}
+class ParquetWriter:
+    """One row per document (the typed schema of ``records.records_table``), written in row groups so that memory
+    stays bounded by ``row_group`` documents; the stream is binary."""
+
+    def __init__(self, stream: IO[bytes], row_group: int = 256) -> None:
+        import pyarrow.parquet as pq
+
+        from .records import record_schema
+
+        self.writer = pq.ParquetWriter(stream, record_schema())
+        self.row_group = row_group
+        self.rows: List[dict] = []
+
+    def __call__(self, record: dict) -> None:
+        self.rows.append(record)
+        if len(self.rows) >= self.row_group:
+            self._flush()
+
+    def _flush(self) -> None:
+        from .records import records_table
+
+        if self.rows:
+            self.writer.write_table(records_table(self.rows))
+            self.rows = []
+
+    def close(self) -> None:
+        self._flush()
+        self.writer.close()
 
 
-def writer_for(name: str, stream: IO[str]):
+WRITERS: Dict[str, Callable[[IO], object]] = {
+    "jsonl": JsonlWriter, "csv": CsvWriter, "html": HtmlWriter, "parquet": ParquetWriter,
+}
+BINARY_FORMATS = {"parquet"}
+
+
+def writer_for(name: str, stream: IO):
     return WRITERS[name](stream)

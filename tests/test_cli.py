@@ -149,7 +149,7 @@ def test_to_dataset_keeps_records(shipped_nlp):
     records = nlpkit.extract(["下拨资金3.2亿元。", "县委召开会议。"], nlp=shipped_nlp)
     dataset = nlpkit.to_dataset(records)
     assert dataset.num_rows == 2 and dataset[0]["text"] == "下拨资金3.2亿元。"
-    assert json.loads(dataset[0]["entities"][0]["value"]) == 320000000
+    assert dataset[0]["entities"][0]["value"] == 320000000 and dataset[0]["entities"][0]["value_range"] is None
 
 
 @needs_shared()
@@ -202,8 +202,9 @@ def test_killed_worker_stops_the_run_and_leaves_no_output(tmp_path):
 
 def test_bench_writes_figures_profile_and_changes(tmp_path):
     report = tmp_path / "BENCHMARK.md"
-    result = run("bench", "--chars", "20000", "--write", str(report))
+    result = run("bench", "seeds/000_3e17749378be4d7b.txt", "--chars", "20000", "--write", str(report))
     assert result.returncode == 0, result.stderr.decode()[-1500:]
+    assert "Changes made for speed" not in result.stdout.decode()  # the fixed prose goes to the file only
     text = report.read_text(encoding="utf-8")
     rates = re.findall(r"\| whole pipeline, (?:1 process|n_process=2) \| ([\d,]+) chars/s", text)
     assert len(rates) == 2 and all(int(r.replace(",", "")) > 0 for r in rates)
@@ -221,3 +222,42 @@ def test_version_and_short_help_as_a_typer_user_expects():
         shown = run(*args)
         assert shown.returncode == 0 and "Usage: " in shown.stdout.decode(), args
     assert "130" in run("-h").stdout.decode()  # every exit code is listed
+
+
+def test_bench_refuses_an_input_without_text(tmp_path):
+    (tmp_path / "empty.txt").write_text("  \n", encoding="utf-8")
+    result = run("bench", str(tmp_path / "empty.txt"))
+    assert result.returncode == 2 and b"no text to time" in result.stderr and b"Traceback" not in result.stderr
+
+
+def test_stdin_jsonl_is_detected_or_read_as_asked():
+    lines = '{"id": "a", "text": "下拨资金3.2亿元。"}\n{"id": "b", "text": "县委召开会议。"}\n'.encode()
+    detected = run("extract", "-", stdin=lines)
+    assert [json.loads(l)["id"] for l in detected.stdout.decode().splitlines()] == ["a", "b"]
+    assert b"stdin read as JSONL (2 records" in detected.stderr
+    as_text = run("extract", "-", "--input-format", "text", stdin=lines)
+    assert [json.loads(l)["id"] for l in as_text.stdout.decode().splitlines()] == ["stdin"]
+    mixed = run("extract", "-", stdin=lines + "再次检查企业。\n".encode())
+    assert json.loads(mixed.stdout)["id"] == "stdin" and b"read as JSONL" not in mixed.stderr
+
+
+def test_a_directory_run_says_what_it_did_not_read(tmp_path):
+    (tmp_path / "a.txt").write_text("下拨资金3.2亿元。", encoding="utf-8")
+    (tmp_path / "b.pdf").write_bytes(b"%PDF-1.4")
+    (tmp_path / "c.docx").write_bytes(b"PK\x03\x04")
+    result = run("extract", str(tmp_path))
+    stderr = result.stderr.decode()
+    assert result.returncode == 0 and len(result.stdout.decode().splitlines()) == 1
+    assert "read 1 file; skipped 2: " in stderr and "b.pdf (a PDF" in stderr and "c.docx (a Word document" in stderr
+    assert "1 document," in stderr
+
+
+def test_parquet_output_is_typed_and_needs_a_file(tmp_path):
+    import pyarrow.parquet as pq
+
+    out = tmp_path / "out.parquet"
+    assert run("extract", "-", "--format", "parquet", "-o", str(out), stdin="下拨资金3.2亿元。".encode()).returncode == 0
+    row = pq.read_table(out).to_pylist()[0]
+    assert row["id"] == "stdin" and row["entities"][0]["value"] == 320000000.0
+    refused = run("extract", "-", "--format", "parquet", stdin="下拨资金。".encode())
+    assert refused.returncode == 2 and b"give -o FILE" in refused.stderr

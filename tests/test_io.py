@@ -1,8 +1,10 @@
+from pathlib import Path
+
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from nlpkit.io import AtomicOutput, Document, Failure, InputError, decode_bytes, read_inputs
+from nlpkit.io import AtomicOutput, Document, Failure, InputError, decode_bytes, find_inputs, read_files, read_jsonl
 
 TEXT = "區應急管理局開展檢查3200家次。"
 
@@ -51,7 +53,7 @@ def test_any_utf8_text_round_trips(text):
 def test_jsonl_problems_name_file_and_line(tmp_path):
     path = tmp_path / "in.jsonl"
     path.write_text('{"id": "a", "text": "好"}\n{oops\n{"id": "b"}\n{"id": "c", "text": 5}\n{"id": "a", "text": "再"}\n')
-    items = list(read_inputs([str(path)]))
+    items = list(read_files([str(path)]))
     assert isinstance(items[0], Document)
     messages = [i.message for i in items if isinstance(i, Failure)]
     assert [m.split(": ", 1)[1] for m in messages] == [
@@ -68,14 +70,42 @@ def test_directories_are_read_recursively_and_sorted(tmp_path):
     (tmp_path / "b" / "2.txt").write_text("乙")
     (tmp_path / "1.txt").write_text("甲")
     (tmp_path / "skip.pdf").write_bytes(b"%PDF")
-    assert [d.id for d in read_inputs([str(tmp_path)])] == ["1", "2"]
+    (tmp_path / "notes.md").write_text("丙")
+    (tmp_path / "README").write_text("丁")
+    inputs = find_inputs([str(tmp_path)])
+    assert [d.id for d in read_files(inputs.files)] == ["1", "2"]
+    assert [(Path(p).name, why) for p, why in inputs.skipped] == [
+        ("README", "not .txt or .jsonl"), ("notes.md", "not .txt or .jsonl"),
+        ("skip.pdf", "a PDF: extract its text first, e.g. with pdftotext"),
+    ]
+    assert inputs.summary().startswith("read 2 files; skipped 3: ")
+
+
+def test_globs_match_files(tmp_path):
+    (tmp_path / "b").mkdir()
+    (tmp_path / "b" / "2.txt").write_text("乙")
+    (tmp_path / "1.txt").write_text("甲")
+    assert [Path(p).name for p in find_inputs([str(tmp_path / "**" / "*.txt")]).files] == ["1.txt", "2.txt"]
+    with pytest.raises(InputError, match="no file matches"):
+        find_inputs([str(tmp_path / "*.docx")])
+
+
+def test_jsonl_byte_ranges_keep_line_numbers(tmp_path):
+    path = tmp_path / "in.jsonl"
+    lines = ['{"text": "甲"}\n', '{"text": "乙"}\n', '\n', '{"text": "丙"}\n']
+    path.write_text("".join(lines), encoding="utf-8")
+    cut = len("".join(lines[:2]).encode())
+    first = [d.id for d in read_jsonl(str(path), end=cut)]
+    rest = [d.id for d in read_jsonl(str(path), start=cut, first_line=3)]
+    assert first == ["in-1", "in-2"] and rest == ["in-4"]
+    assert first + rest == [d.id for d in read_jsonl(str(path))]
 
 
 def test_missing_path_and_empty_directory(tmp_path):
     with pytest.raises(InputError, match="no such file"):
-        list(read_inputs([str(tmp_path / "nope.txt")]))
+        find_inputs([str(tmp_path / "nope.txt")])
     with pytest.raises(InputError, match="no .txt or .jsonl"):
-        list(read_inputs([str(tmp_path)]))
+        find_inputs([str(tmp_path)])
 
 
 def test_atomic_output_leaves_nothing_on_failure(tmp_path):
