@@ -6,6 +6,7 @@ Exit codes: 0 success; 1 some documents were skipped under --on-error skip (or t
 """
 from __future__ import annotations
 
+import json
 import signal
 import sys
 import time
@@ -44,6 +45,7 @@ class OutputFormat(str, Enum):
     csv = "csv"
     html = "html"
     parquet = "parquet"
+    labelstudio = "labelstudio"
 
 
 class InputFormat(str, Enum):
@@ -135,13 +137,18 @@ def extract(
             console=err, transient=True, disable=not err.is_terminal,
         ) as progress:
             task = progress.add_task("extracting", chars=0, rate=0.0)
-            write = writer_for(output_format.value, stream)
-            for record in process(nlp, documents(), batch_size=batch_size, n_process=n_process or 1):
-                write(record)
-                done += 1
-                chars += len(record["text"])
+
+            def advance(piece_chars: int) -> None:  # per piece, so that a long document shows progress too
+                nonlocal chars
+                chars += piece_chars
                 elapsed = progress.tasks[0].elapsed or 1e-9
                 progress.update(task, description=plural(done, "document"), chars=chars, rate=chars / elapsed)
+
+            write = writer_for(output_format.value, stream)
+            for record in process(nlp, documents(), batch_size=batch_size, n_process=n_process or 1,
+                                  on_piece=advance):
+                write(record)
+                done += 1
             write.close()
     except InputError as error:
         fail(str(error))
@@ -391,6 +398,62 @@ def corpus_validate(path: Optional[Path] = typer.Argument(None, help="corpus fol
     if problems:
         fail(f"{len(problems)} problems", 1)
     err.print("corpus is valid", highlight=False)
+
+
+@corpus_app.command("label-config")
+def corpus_label_config() -> None:
+    """Print the Label Studio labelling interface for nlpkit's labels (paste it under Labeling Interface → Code)."""
+    from .labelstudio import label_config
+
+    print(label_config(), end="")
+
+
+@corpus_app.command("import")
+def corpus_import(
+    export: Path = typer.Argument(..., help="Label Studio JSON export (Export → JSON)"),
+    output: Path = typer.Option(..., "--output", "-o", help="gold JSONL to write, inside a corpus folder"),
+    test: int = typer.Option(0, min=0, help="hold out this many of the imported reports as the test split"),
+) -> None:
+    """Turn a Label Studio export into gold records (validated against ANNOTATION.md); write them whole or not at all.
+
+    With --test N, the folder's splits.json gets the last N imported reports as test (created if missing).
+    """
+    from .corpus import SPLITS_FILE
+    from .io import AtomicOutput, InputError
+    from .labelstudio import records_from_export
+
+    try:
+        tasks = json.loads(export.read_text(encoding="utf-8"))
+    except OSError as error:
+        fail(f"{export}: cannot read ({error.strerror})")
+    except ValueError as error:
+        fail(f"{export}: not a Label Studio JSON export ({error})")
+    if not isinstance(tasks, list):
+        fail(f"{export}: not a Label Studio JSON export (a list of tasks)")
+    records, problems, unannotated = records_from_export(tasks)
+    for problem in problems:
+        err.print(problem, highlight=False, soft_wrap=True)
+    if problems:
+        fail(f"{plural(len(problems), 'problem')}; fix them in Label Studio and export again; nothing was written", 1)
+    if unannotated:
+        err.print(f"left out, not annotated yet: {', '.join(unannotated)}", highlight=False, soft_wrap=True)
+    if not records:
+        fail(f"{export}: no annotated task")
+    try:
+        with AtomicOutput(output) as stream:
+            for record in records:
+                stream.write(json.dumps(record, ensure_ascii=False) + "\n")
+    except InputError as error:
+        fail(str(error))
+    splits_path = output.parent / SPLITS_FILE
+    if test or not splits_path.exists():
+        split = json.loads(splits_path.read_text(encoding="utf-8")) if splits_path.exists() else {"dev": [], "test": []}
+        held = [r["id"] for r in records[len(records) - test:]] if test else []
+        split["test"] = list(dict.fromkeys(split["test"] + held))
+        with AtomicOutput(splits_path) as stream:
+            json.dump(split, stream, ensure_ascii=False, indent=1)
+    err.print(f"{plural(len(records), 'report')} written to {output}"
+              + (f"; {test} held out as test in {splits_path}" if test else ""), highlight=False, soft_wrap=True)
 
 
 def main() -> None:

@@ -6,15 +6,16 @@ import signal
 from collections import deque
 from concurrent.futures import Future, ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
-from typing import Deque, Dict, Iterable, Iterator, List, Optional, Tuple
+from typing import Callable, Deque, Dict, Iterable, Iterator, List, Optional, Tuple
 
 from spacy.language import Language
-from spacy.util import minibatch
 
 from .records import entities_of, merge_records, sentences_of
 from .text import sentence_spans
 
 DEFAULT_PIECE_CHARS = 100_000
+PieceKey = Tuple[int, int, int]  # (document number, start and end of the piece in its text)
+Batch = List[Tuple[str, PieceKey]]
 
 
 def pieces(text: str, max_chars: int) -> List[Tuple[int, int]]:
@@ -32,6 +33,21 @@ def pieces(text: str, max_chars: int) -> List[Tuple[int, int]]:
     return cuts
 
 
+def batches(items: Iterable[Tuple[str, PieceKey]], max_items: int, max_chars: int) -> Iterator[Batch]:
+    """Consecutive pieces, at most ``max_items`` of them and (unless one piece alone is longer) ``max_chars``
+    characters: what the pipeline holds in memory at once is bounded by the piece size, not the document."""
+    batch: Batch = []
+    size = 0
+    for item in items:
+        if batch and (len(batch) >= max_items or size + len(item[0]) > max_chars):
+            yield batch
+            batch, size = [], 0
+        batch.append(item)
+        size += len(item[0])
+    if batch:
+        yield batch
+
+
 class WorkerError(RuntimeError):
     """A worker process died (killed, out of memory) under ``n_process > 1``; its documents are lost."""
 
@@ -43,28 +59,34 @@ def process(
     batch_size: int = 16,
     n_process: int = 1,
     piece_chars: int = DEFAULT_PIECE_CHARS,
+    on_piece: Optional[Callable[[int], None]] = None,
 ) -> Iterator[dict]:
-    """Records for ``(id, text)`` pairs, streamed in input order; memory stays bounded by the batch size.
+    """Records for ``(id, text)`` pairs, streamed in input order.
 
     Texts longer than ``piece_chars`` (or ``nlp.max_length``) are processed in pieces cut at sentence
-    boundaries; the record's offsets index the whole text. With ``n_process > 1`` the pieces go to worker
-    processes; a worker that dies raises ``WorkerError`` instead of hanging the run.
+    boundaries; the record's offsets index the whole text. Batches hold at most ``batch_size`` pieces and about
+    ``piece_chars`` characters, so memory stays bounded however long a document is; ``on_piece`` gets the
+    length of each piece as it is done (progress within a long document). With ``n_process > 1`` the batches go
+    to worker processes; a worker that dies raises ``WorkerError`` instead of hanging the run.
     """
     limit = min(piece_chars, nlp.max_length)
     pending: Dict[int, tuple] = {}
 
-    def stream() -> Iterator[Tuple[str, Piece]]:
+    def stream() -> Iterator[Tuple[str, PieceKey]]:
         for n, (doc_id, text) in enumerate(documents):
             cuts = pieces(text, limit)
             pending[n] = (doc_id, text, len(cuts), [])
             for start, end in cuts:
-                yield text[start:end], (n, start)
+                yield text[start:end], (n, start, end)
 
+    work = batches(stream(), batch_size, limit)
     if n_process == 1:
-        piece_records: Iterator[Tuple[Piece, dict]] = _records(nlp, stream(), batch_size)
+        piece_records: Iterator[Tuple[PieceKey, dict]] = (done for batch in work for done in _records(nlp, batch))
     else:
-        piece_records = _in_workers(nlp, stream(), batch_size, n_process)
-    for (n, _), record in piece_records:
+        piece_records = _in_workers(nlp, work, n_process)
+    for (n, start, end), record in piece_records:
+        if on_piece:
+            on_piece(end - start)
         doc_id, text, n_pieces, done = pending[n]
         done.append(record)
         if len(done) == n_pieces:
@@ -72,24 +94,21 @@ def process(
             yield merge_records(doc_id, text, done)
 
 
-Piece = Tuple[int, int]  # (document number, offset of the piece in its text)
 _WORKER_NLP: Optional[Language] = None  # the pipeline a forked worker inherits
 
 
-def _records(nlp: Language, items: Iterable[Tuple[str, Piece]], batch_size: int) -> Iterator[Tuple[Piece, dict]]:
-    """Entities and sentences of each piece, lazily (the single-process path streams through this)."""
-    for doc, piece in nlp.pipe(items, as_tuples=True, batch_size=batch_size):
-        yield piece, {"entities": entities_of(doc, piece[1]), "sentences": sentences_of(doc, piece[1])}
+def _records(nlp: Language, batch: Batch) -> Iterator[Tuple[PieceKey, dict]]:
+    """Entities and sentences of each piece of a batch, lazily."""
+    for doc, key in nlp.pipe(batch, as_tuples=True, batch_size=len(batch)):
+        yield key, {"entities": entities_of(doc, key[1]), "sentences": sentences_of(doc, key[1])}
 
 
-def _work(batch: List[Tuple[str, Piece]]) -> List[Tuple[Piece, dict]]:
+def _work(batch: Batch) -> List[Tuple[PieceKey, dict]]:
     assert _WORKER_NLP is not None
-    return list(_records(_WORKER_NLP, batch, len(batch)))
+    return list(_records(_WORKER_NLP, batch))
 
 
-def _in_workers(
-    nlp: Language, items: Iterable[Tuple[str, Piece]], batch_size: int, n_process: int
-) -> Iterator[Tuple[Piece, dict]]:
+def _in_workers(nlp: Language, work: Iterable[Batch], n_process: int) -> Iterator[Tuple[PieceKey, dict]]:
     """Batches of pieces through a pool of forked workers, at most two batches per worker in flight.
 
     spaCy's own ``n_process`` waits forever when a worker is killed (its siblings keep the pipe open);
@@ -101,7 +120,7 @@ def _in_workers(
                                initializer=_default_sigterm)
     in_flight: Deque[Future] = deque()
     try:
-        for batch in minibatch(items, batch_size):
+        for batch in work:
             in_flight.append(pool.submit(_work, batch))
             if len(in_flight) >= 2 * n_process:
                 yield from in_flight.popleft().result()

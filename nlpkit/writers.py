@@ -111,6 +111,24 @@ class HtmlWriter:
         self.stream.write("</body></html>\n")
 
 
+class LabelStudioWriter:
+    """A JSON array of Label Studio tasks, each record its task's prediction (for a project whose labelling
+    interface is ``nlpkit corpus label-config``)."""
+
+    def __init__(self, stream: IO[str]) -> None:
+        self.stream = stream
+        self.separator = "[\n"
+
+    def __call__(self, record: dict) -> None:
+        from .labelstudio import task_of
+
+        self.stream.write(self.separator + json.dumps(task_of(record), ensure_ascii=False))
+        self.separator = ",\n"
+
+    def close(self) -> None:
+        self.stream.write("[]\n" if self.separator == "[\n" else "\n]\n")
+
+
 class ParquetWriter:
     """One row per document (the typed schema of ``records.records_table``), written in row groups so that memory
     stays bounded by ``row_group`` documents; the stream is binary."""
@@ -143,6 +161,7 @@ class ParquetWriter:
 
 WRITERS: Dict[str, Callable[[IO], object]] = {
     "jsonl": JsonlWriter, "csv": CsvWriter, "html": HtmlWriter, "parquet": ParquetWriter,
+    "labelstudio": LabelStudioWriter,
 }
 BINARY_FORMATS = {"parquet"}
 
