@@ -7,6 +7,7 @@ Exit codes: 0 success; 1 some documents were skipped under --on-error skip (or t
 from __future__ import annotations
 
 import json
+import os
 import signal
 import sys
 import time
@@ -19,7 +20,8 @@ from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
 
 HELP_OPTIONS = {"help_option_names": ["-h", "--help"]}
-app = typer.Typer(add_completion=False, no_args_is_help=True, help=__doc__, context_settings=HELP_OPTIONS)
+app = typer.Typer(add_completion=False, no_args_is_help=True, help=__doc__, context_settings=HELP_OPTIONS,
+                  rich_markup_mode=None)
 corpus_app = typer.Typer(no_args_is_help=True, help="Check and inspect the gold corpus.", context_settings=HELP_OPTIONS)
 app.add_typer(corpus_app, name="corpus")
 err = Console(stderr=True)
@@ -74,6 +76,18 @@ class Decoding(str, Enum):
     replace = "replace"
 
 
+def use_shared(path: Optional[Path]) -> Optional[Path]:
+    """``--shared``: where stand-off texts and public data are read (also for spaCy's readers in this process)."""
+    if path is not None:
+        os.environ["NLPKIT_SHARED"] = str(path)
+    return path
+
+
+SHARED_OPTION = typer.Option(None, "--shared", metavar="DIR", callback=use_shared, envvar="NLPKIT_SHARED",
+                             help="shared data folder (stand-off texts; default: shared/ beside the corpus's parent)")
+CORPUS_OPTION = typer.Option(Path("corpus"), "--corpus", metavar="DIR", envvar="NLPKIT_CORPUS", help="gold corpus folder")
+
+
 def fail(message: str, code: int = 2) -> None:
     """One clear line on stderr and a non-zero exit, never a traceback."""
     err.print(f"[red]error:[/red] {message}", highlight=False, soft_wrap=True)
@@ -82,18 +96,19 @@ def fail(message: str, code: int = 2) -> None:
 
 @app.command()
 def extract(
-    paths: List[str] = typer.Argument(..., help=".txt/.jsonl files, directories (recursive), globs, or - for stdin"),
+    paths: List[str] = typer.Argument(..., metavar="PATH", help=".txt/.jsonl files, directories (recursive), globs, or - for stdin"),
     output_format: OutputFormat = typer.Option(OutputFormat.jsonl, "--format", "-f", help="output format"),
-    output: Optional[str] = typer.Option(None, "--output", "-o", help="output file (default: stdout); a folder with --engine dask"),
-    model: Optional[Path] = typer.Option(None, "--model", "-m", help="pipeline folder (default: the shipped one)"),
+    output: Optional[str] = typer.Option(None, "--output", "-o", metavar="PATH", help="output file (default: stdout); a folder with --engine dask"),
+    model: Optional[Path] = typer.Option(None, "--model", "-m", metavar="DIR", help="pipeline folder (default: the shipped one)"),
     on_error: OnError = typer.Option(OnError.fail, help="fail: stop, write nothing; skip: go on, exit 1"),
     errors: Decoding = typer.Option(Decoding.strict, help="undecodable bytes: refuse, or replace and report"),
     input_format: InputFormat = typer.Option(InputFormat.auto, help="stdin: one text, JSONL records, or JSONL when every line is a record"),
     engine: Engine = typer.Option(Engine.local, help="local: this machine; dask: a Dask cluster, partitioned output in a folder"),
-    scheduler: Optional[str] = typer.Option(None, help="dask: scheduler address (default: a local cluster)"),
-    partition_mb: float = typer.Option(1.0, min=0.001, help="dask: megabytes of input per partition"),
-    n_process: Optional[int] = typer.Option(None, "--n-process", min=1, help="worker processes (default 1; dask: one per core)"),
-    batch_size: int = typer.Option(16, "--batch-size", min=1, help="documents per batch"),
+    scheduler: Optional[str] = typer.Option(None, metavar="ADDRESS", help="dask: scheduler address (default: a local cluster)"),
+    partition_mb: float = typer.Option(1.0, min=0.001, metavar="MB", help="dask: megabytes of input per partition"),
+    n_process: Optional[int] = typer.Option(None, "--n-process", min=1, metavar="N", help="worker processes (default 1; dask: one per core)"),
+    batch_size: int = typer.Option(16, "--batch-size", min=1, metavar="N", help="documents per batch"),
+    bom: bool = typer.Option(False, "--bom", help="csv: begin with a UTF-8 BOM, so that Excel shows the Chinese"),
 ) -> None:
     """Extract entities and sections; one record per document (ANNOTATION.md format)."""
     if engine is Engine.dask:
@@ -106,6 +121,8 @@ def extract(
 
     if output_format.value in BINARY_FORMATS and (output is None or output == "-"):
         fail(f"--format {output_format.value} writes a binary file: give -o FILE")
+    if bom and output_format is not OutputFormat.csv:
+        fail("--bom is for --format csv (a BOM would break JSON and HTML readers)")
     try:
         inputs = find_inputs(paths)
         nlp = load(model)
@@ -144,6 +161,8 @@ def extract(
                 elapsed = progress.tasks[0].elapsed or 1e-9
                 progress.update(task, description=plural(done, "document"), chars=chars, rate=chars / elapsed)
 
+            if bom:
+                stream.write("\ufeff")
             write = writer_for(output_format.value, stream)
             for record in process(nlp, documents(), batch_size=batch_size, n_process=n_process or 1,
                                   on_piece=advance):
@@ -221,51 +240,78 @@ def plural(n: int, noun: str) -> str:
     return f"{n:,} {noun}{'' if n == 1 else 's'}"
 
 
-@app.command()
+@app.command(context_settings={**HELP_OPTIONS, "allow_extra_args": True, "ignore_unknown_options": True})
 def train(
-    config: Path = typer.Option(Path("configs/pipeline.cfg"), help="spaCy training config"),
-    corpus: Path = typer.Option(Path("corpus"), help="gold corpus folder"),
-    output: Path = typer.Option(Path("training"), help="training output folder"),
-    ship: bool = typer.Option(True, help="install the best model as the package's shipped pipeline"),
+    ctx: typer.Context,
+    config: Optional[Path] = typer.Option(None, metavar="CFG", help="spaCy training config (default: configs/pipeline.cfg if it "
+                                          "exists, else the shipped pipeline's own)"),
+    corpus: Path = CORPUS_OPTION,
+    shared: Optional[Path] = SHARED_OPTION,
+    output: Path = typer.Option(Path("training"), metavar="DIR", help="training output folder"),
+    ship: bool = typer.Option(False, "--ship", help="also install the best model as the package's shipped pipeline"),
 ) -> None:
-    """Validate the corpus, train the pipeline (fixed seed), score it on the test split, ship it."""
-    from .corpus import CorpusError, validate
-    from .training.recipe import train_pipeline
+    """Validate the corpus, train (fixed seed), score model-best on the test split; config overrides as in
+    spaCy: --training.max_steps 300 --paths.vectors …"""
+    from spacy.cli._util import parse_config_overrides
 
+    from . import model_path
+    from .corpus import CorpusError, validate
+    from .training.recipe import TrainingError, train_pipeline
+
+    if config is None:
+        config = Path("configs/pipeline.cfg")
+        if not config.exists():
+            config = model_path() / "config.cfg"
+            err.print(f"no configs/pipeline.cfg here: training with the shipped pipeline's config ({config})",
+                      highlight=False, soft_wrap=True)
     if not config.exists():
         fail(f"{config}: no such config")
+    try:
+        overrides = parse_config_overrides(ctx.args)
+    except SystemExit:
+        fail(f"cannot read the overrides {' '.join(ctx.args)} (write them as --section.key value)")
+    err.print(f"checking the corpus at {corpus}", highlight=False)
     try:
         problems = validate(corpus)
     except CorpusError as error:
         fail(str(error))
     if problems:
-        fail(f"the corpus has {len(problems)} problems; run `nlpkit corpus validate`")
-    scores = train_pipeline(config, corpus, output, ship=ship)
+        fail(f"the corpus has {plural(len(problems), 'problem')}; run `nlpkit corpus validate {corpus}`")
+    try:
+        scores = train_pipeline(config, corpus, output, overrides=overrides, ship=ship,
+                                report=lambda line: err.print(line, highlight=False, soft_wrap=True))
+    except TrainingError as error:
+        fail(str(error))
     for key, value in scores.items():
         err.print(f"{key}: {value:.3f}", highlight=False)
+    err.print(f"model-best: {output / 'model-best'}" + (" (shipped)" if ship else
+              "; load it with nlpkit.load(...) or --model, or retrain with --ship to make it the default"),
+              highlight=False, soft_wrap=True)
 
 
 @app.command()
 def evaluate(
-    model: Optional[Path] = typer.Option(None, "--model", "-m", help="pipeline folder (default: the shipped one)"),
-    gold: Optional[Path] = typer.Option(None, help="gold records (file or folder of .jsonl; default: corpus test split)"),
-    errors: bool = typer.Option(False, "--errors", help="list false positives/negatives with context"),
-    json_out: Optional[Path] = typer.Option(None, "--json", help="write all scores as JSON"),
-    write: Optional[Path] = typer.Option(None, "--write", help="write the Markdown report (EVALUATION.md)"),
+    model: Optional[Path] = typer.Option(None, "--model", "-m", metavar="DIR", help="pipeline folder (default: the shipped one)"),
+    gold: Optional[Path] = typer.Option(None, metavar="PATH", help="gold records (file or folder of .jsonl; default: corpus test split)"),
+    corpus: Path = CORPUS_OPTION,
+    shared: Optional[Path] = SHARED_OPTION,
+    list_errors: bool = typer.Option(False, "--list-errors", help="list false positives/negatives with context"),
+    json_out: Optional[Path] = typer.Option(None, "--json", metavar="FILE", help="write all scores as JSON"),
+    write: Optional[Path] = typer.Option(None, "--write", metavar="FILE", help="write the Markdown report (EVALUATION.md)"),
     cv: bool = typer.Option(False, "--cv", help="leave-one-report-out: retrain every fold (slow: minutes a fold)"),
-    config: Path = typer.Option(Path("configs/pipeline.cfg"), help="config retrained in --cv"),
-    baseline_config: Path = typer.Option(Path("configs/baseline_ner.cfg"), help="spaCy default NER config for --cv"),
+    config: Path = typer.Option(Path("configs/pipeline.cfg"), metavar="CFG", help="config retrained in --cv"),
+    baseline_config: Path = typer.Option(Path("configs/baseline_ner.cfg"), metavar="CFG", help="spaCy default NER config for --cv"),
     spacy_baseline: bool = typer.Option(True, help="--cv: also retrain spaCy's default NER per fold (half the time)"),
-    folds: Optional[str] = typer.Option(None, help="--cv: hold out only these reports (comma-separated ids)"),
-    work_dir: Path = typer.Option(Path("training/cv"), help="fold models for --cv"),
-    cv_steps: int = typer.Option(0, help="--cv: train every system this many steps (0: as configured)"),
-    ablation: List[Path] = typer.Option([], help="--cv: also retrain this pipeline config per fold (repeatable)"),
-    jobs: int = typer.Option(1, min=1, help="--cv: folds trained at once, one process each (same figures)"),
+    folds: Optional[str] = typer.Option(None, metavar="IDS", help="--cv: hold out only these reports (comma-separated ids)"),
+    work_dir: Path = typer.Option(Path("training/cv"), metavar="DIR", help="fold models for --cv"),
+    cv_steps: int = typer.Option(0, metavar="N", help="--cv: train every system this many steps (0: as configured)"),
+    ablation: List[Path] = typer.Option([], metavar="CFG", help="--cv: also retrain this pipeline config per fold (repeatable)"),
+    jobs: int = typer.Option(1, min=1, metavar="N", help="--cv: folds trained at once, one process each (same figures)"),
     script: Optional[Script] = typer.Option(None, help="convert the gold texts to the other script first (robustness)"),
 ) -> None:
     """Score a pipeline and the baselines on held-out gold reports, side by side."""
     from . import ModelError, load
-    from .corpus import CorpusError, corpus_hash, default_corpus_dir, has_entities, read_records, shared_dir
+    from .corpus import CorpusError, corpus_hash, has_entities, read_records, shared_dir
     from .training.recipe import baseline_systems, gold_records
     from .evaluate import (
         convert_script, domain_section, errors_by_label, evaluate_systems, figure_cell, markdown_report,
@@ -283,19 +329,21 @@ def evaluate(
             with Progress(console=err) as progress:
                 task = progress.add_task("leave-one-report-out", total=None)
                 results, per_fold, by_domain = cross_validate(
-                    config, baseline_config if spacy_baseline else None, default_corpus_dir(), work_dir,
+                    config, baseline_config if spacy_baseline else None, corpus, work_dir,
                     max_steps=cv_steps, ablations=ablation, jobs=jobs, only=folds.split(",") if folds else None,
                     on_fold=lambda done, total, rid: progress.update(task, completed=done, total=total,
                                                                      description=f"fold {done}/{total} ({rid})"),
                 )
-            test = [r for r in read_records() if has_entities(r) and (not folds or r["id"] in folds.split(","))]
+            test = [r for r in read_records(corpus) if has_entities(r) and (not folds or r["id"] in folds.split(","))]
         else:
             nlp = load(model)
-            test, train = gold_records(gold)
+            test, train = gold_records(gold, corpus)
             if script:
                 test = [convert_script(r, script.value) for r in test]
-            systems = {"nlpkit": pipeline_system(nlp), **baseline_systems(train)}
-            results, predictions = evaluate_systems(test, systems)
+            baselines, notes = baseline_systems(train)
+            for note in notes:
+                err.print(f"note: {note}", highlight=False, soft_wrap=True)
+            results, predictions = evaluate_systems(test, {"nlpkit": pipeline_system(nlp), **baselines})
     except (ModelError, CorpusError) as error:
         fail(str(error))
     from rich.table import Table
@@ -307,7 +355,7 @@ def evaluate(
     for key in headline(next(iter(results.values()))):
         view.add_row(key, *(figure_cell(r, key) for r in results.values()))
     Console().print(view)
-    if errors and predictions:
+    if list_errors and predictions:
         for label, lines in errors_by_label(test, predictions["nlpkit"]).items():
             Console().print(f"[bold]{label}[/bold] ({len(lines)})")
             for line in lines:
@@ -315,13 +363,13 @@ def evaluate(
     if json_out:
         save_json(results, json_out)
     if write:
-        shared = shared_dir(default_corpus_dir())
-        meta = run_meta(corpus_hash(default_corpus_dir()), [r["id"] for r in test], shared)
+        shared_data = shared_dir(corpus)
+        meta = run_meta(corpus_hash(corpus) if corpus.exists() else None, [r["id"] for r in test], shared_data)
         meta["protocol"] = (
             f"leave-one-report-out, every system retrained per fold ({cv_steps or 'configured'} steps)"
             if cv else "fixed test split (corpus/splits.json)"
         )
-        specs = recognizers_specs(shared)
+        specs = recognizers_specs(shared_data)
         sections = [domain_section(by_domain)] if by_domain else []
         if specs is not None:
             sections.append(recognizers_section(load(model), specs))
@@ -330,11 +378,11 @@ def evaluate(
 
 @app.command()
 def bench(
-    paths: List[str] = typer.Argument(None, help="texts to time: .txt/.jsonl files, directories, globs (default: seeds/)"),
-    model: Optional[Path] = typer.Option(None, "--model", "-m", help="pipeline folder (default: the shipped one)"),
-    chars: int = typer.Option(1_000_000, help="repeat the texts to at least this many characters"),
+    paths: List[str] = typer.Argument(None, metavar="PATH", help="texts to time: .txt/.jsonl files, directories, globs (default: seeds/)"),
+    model: Optional[Path] = typer.Option(None, "--model", "-m", metavar="DIR", help="pipeline folder (default: the shipped one)"),
+    chars: int = typer.Option(1_000_000, metavar="N", help="repeat the texts to at least this many characters"),
     dask: bool = typer.Option(False, "--dask", help="also time 1 and 2 Dask workers (needs nlpkit[dask])"),
-    write: Optional[Path] = typer.Option(None, "--write", help="write the Markdown report (BENCHMARK.md)"),
+    write: Optional[Path] = typer.Option(None, "--write", metavar="FILE", help="write the Markdown report (BENCHMARK.md)"),
 ) -> None:
     """Speed per component and whole pipeline (1 and 2 processes, optionally Dask), load time, memory, size."""
     from . import model_path
@@ -362,14 +410,17 @@ def bench(
 
 @app.command()
 def package(
-    output: Path = typer.Argument(..., help="folder for the built package"),
-    model: Optional[Path] = typer.Option(None, "--model", "-m", help="pipeline folder (default: the shipped one)"),
+    output: Path = typer.Argument(..., metavar="DIR", help="folder for the wheel"),
+    model: Optional[Path] = typer.Option(None, "--model", "-m", metavar="DIR", help="pipeline folder (default: the shipped one)"),
 ) -> None:
-    """Build an installable spaCy model package (``zh_nlpkit_reports``) of the pipeline: after
-    ``pip install`` of the wheel, ``spacy.load("zh_nlpkit_reports")`` works wherever nlpkit is installed."""
-    from spacy.cli.package import package as spacy_package
+    """Build the pipeline as a spaCy model wheel, zh_nlpkit_reports: after pip install of the wheel,
+    spacy.load("zh_nlpkit_reports") works wherever nlpkit is installed."""
+    import shutil
+    import subprocess
+    import tempfile
+    from importlib import resources
 
-    from . import __version__, model_path
+    from . import MODEL_NAME, __version__, model_path
 
     target = model or model_path()
     if not (target / "config.cfg").exists():
@@ -379,13 +430,27 @@ def package(
     except ImportError:
         fail("building a package needs the 'build' module: pip install 'nlpkit[package]'")
     output.mkdir(parents=True, exist_ok=True)
-    spacy_package(target, output, name="nlpkit_reports", version=__version__, create_wheel=True, force=True, silent=True)
-    wheels = sorted(output.glob("*/dist/*.whl"))
-    err.print(f"built {wheels[-1]}", highlight=False)
+    with tempfile.TemporaryDirectory() as work:
+        pipeline = Path(work) / "pipeline"
+        shutil.copytree(target, pipeline)
+        (pipeline / "LICENSE").write_text((resources.files("nlpkit") / "resources" / "LICENSE").read_text(), encoding="utf-8")
+        err.print(f"building {MODEL_NAME} {__version__} from {target}", highlight=False, soft_wrap=True)
+        built = subprocess.run(
+            [sys.executable, "-m", "spacy", "package", str(pipeline), work, "--name", MODEL_NAME.removeprefix("zh_"),
+             "--version", __version__, "--build", "wheel", "--force"], capture_output=True, text=True)
+        wheels = sorted(Path(work).glob("*/dist/*.whl"))
+        if built.returncode != 0 or not wheels:
+            fail(f"spacy package failed: {(built.stderr or built.stdout).strip().splitlines()[-1:]}")
+        wheel = output / wheels[-1].name
+        shutil.move(str(wheels[-1]), wheel)
+    err.print(f"built {wheel}", highlight=False, soft_wrap=True)
 
 
 @corpus_app.command("validate")
-def corpus_validate(path: Optional[Path] = typer.Argument(None, help="corpus folder (default: corpus/)")) -> None:
+def corpus_validate(
+    path: Path = typer.Argument(Path("corpus"), metavar="DIR", envvar="NLPKIT_CORPUS", help="corpus folder"),
+    shared: Optional[Path] = SHARED_OPTION,
+) -> None:
     """Check every record against ANNOTATION.md; list each problem with report id, offsets and text."""
     from .corpus import CorpusError, validate
 
@@ -410,9 +475,9 @@ def corpus_label_config() -> None:
 
 @corpus_app.command("import")
 def corpus_import(
-    export: Path = typer.Argument(..., help="Label Studio JSON export (Export → JSON)"),
-    output: Path = typer.Option(..., "--output", "-o", help="gold JSONL to write, inside a corpus folder"),
-    test: int = typer.Option(0, min=0, help="hold out this many of the imported reports as the test split"),
+    export: Path = typer.Argument(..., metavar="FILE", help="Label Studio JSON export (Export → JSON)"),
+    output: Path = typer.Option(..., "--output", "-o", metavar="FILE", help="gold JSONL to write, inside a corpus folder"),
+    test: int = typer.Option(0, min=0, metavar="N", help="hold out this many of the imported reports as the test split"),
 ) -> None:
     """Turn a Label Studio export into gold records (validated against ANNOTATION.md); write them whole or not at all.
 

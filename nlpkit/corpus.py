@@ -47,12 +47,14 @@ class Problem:
 
 
 def default_corpus_dir() -> Path:
-    """``corpus/`` of the source checkout (the corpus is data for training, not part of the wheel)."""
-    return Path(os.environ.get("NLPKIT_CORPUS", Path(__file__).resolve().parent.parent / "corpus"))
+    """``$NLPKIT_CORPUS``, else ``corpus/`` in the current directory (``--corpus`` on the command line): the
+    corpus is data for training, not part of the package."""
+    return Path(os.environ.get("NLPKIT_CORPUS", "corpus"))
 
 
 def shared_dir(corpus_dir: Path) -> Path:
-    """``../shared`` beside the checkout, or ``$NLPKIT_SHARED``."""
+    """``$NLPKIT_SHARED`` (``--shared``), else ``shared/`` beside the folder that holds the corpus (``../shared``
+    seen from a checkout)."""
     return Path(os.environ.get("NLPKIT_SHARED", corpus_dir.resolve().parent.parent / "shared"))
 
 

@@ -229,7 +229,7 @@ def figure_cell(result: Dict[str, object], key: str) -> str:
     return f"{value:.3f}"
 
 
-def run_meta(corpus_hash: str, gold_ids: Sequence[str], shared: Optional[Path] = None) -> Dict[str, object]:
+def run_meta(corpus_hash: Optional[str], gold_ids: Sequence[str], shared: Optional[Path] = None) -> Dict[str, object]:
     """Date, corpus hash, the reports scored and (with the shared data) the normaliser's Recognizers-Text pass rate
     on the specs' own spans."""
     meta: Dict[str, object] = {"date": datetime.date.today().isoformat(), "corpus hash": corpus_hash,

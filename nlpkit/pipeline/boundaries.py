@@ -12,12 +12,14 @@ import os
 import shutil
 import tarfile
 import tempfile
+import time
 from pathlib import Path
 from typing import Callable, Iterable, List, Optional
 
 from spacy.language import Language
 from spacy.tokens import Doc
 from spacy.training import Example
+from spacy.util import logger
 
 from ..corpus import default_corpus_dir, shared_dir
 from .serialization import LearnedState
@@ -84,8 +86,11 @@ class WordBoundaries(LearnedState):
         if not (ud / "zh_gsdsimp-ud-dev.conllu").exists():
             raise ValueError(f"[{self.name}] UD GSDSimp not found at {ud} (needed once, to train the segmenter)")
         target = Path(tempfile.mkdtemp(prefix="nlpkit-pkuseg-"))
+        logger.info("[%s] training the word segmenter on %s (%d iterations)", self.name, ud, self.iterations)
+        started = time.perf_counter()
         train_segmenter(ud, target, self.iterations)
         self._load(target)
+        logger.info("[%s] segmenter trained in %.0f s", self.name, time.perf_counter() - started)
 
     def _load(self, model_dir: Path) -> None:
         import spacy_pkuseg

@@ -14,7 +14,7 @@ import srsly
 from spacy.language import Language
 from spacy.tokens import Doc, Span
 from spacy.training import Example
-from spacy.util import filter_spans
+from spacy.util import filter_spans, logger
 
 from ..quantities import find_quantities
 from ..text import normalize_text
@@ -183,6 +183,7 @@ class LexiconRuler(LearnedState):
             if count >= self.min_count and count > best.get(surface, (0, ""))[0]:
                 best[surface] = (count, label)
         self.set_lexicon({surface: label for surface, (_, label) in best.items()})
+        logger.info("[%s] %d names seen at least %d times", self.name, len(self.lexicon), self.min_count)
 
     def set_lexicon(self, lexicon: Dict[str, str]) -> None:
         self.lexicon = lexicon

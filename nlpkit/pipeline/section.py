@@ -18,6 +18,7 @@ from spacy.language import Language
 from spacy.scorer import PRFScore
 from spacy.tokens import Doc, Span, SpanGroup
 from spacy.training import Example
+from spacy.util import logger
 
 from ..text import normalize_text, sentence_spans
 from .serialization import LearnedState
@@ -137,6 +138,7 @@ class SectionClassifier(LearnedState):
         documents = [d for d in documents if d]
         if not documents:
             raise ValueError(f"[{self.name}] no reports with sentence labels to learn from")
+        logger.info("[%s] fitting on %d reports, %d sentences", self.name, len(documents), sum(map(len, documents)))
         self.fit([[t for t, _ in d] for d in documents], [[l for _, l in d] for d in documents])
 
     def fit(self, documents: Sequence[Sequence[str]], labels: Sequence[Sequence[str]]) -> None:

@@ -1,18 +1,16 @@
 """Corpus reader for ``spacy train``: gold records → ``Example`` objects (registered via entry point)."""
 from __future__ import annotations
 
-import logging
 from pathlib import Path
 from typing import Callable, Iterable, Iterator, List, Optional
 
 from spacy.language import Language
 from spacy.tokens import Doc, Span, SpanGroup
 from spacy.training import Example
+from spacy.util import logger
 
 from .. import corpus as gold
 from ..pipeline.section import SENTENCES_KEY
-
-logger = logging.getLogger(__name__)
 
 
 def create_report_reader(
@@ -25,7 +23,7 @@ def create_report_reader(
     """Read the gold corpus for spaCy.
 
     Args:
-        path: the corpus folder (default: the checkout's ``corpus/``).
+        path: the corpus folder (default: ``$NLPKIT_CORPUS`` or ``corpus/`` in the current directory).
         split: ``train``, ``dev``, ``test`` or ``all``; a comma-separated list of report ids also works.
         require_entities: keep only reports with the entity layer (needed to train NER).
         max_chars: cut reports into pieces of about this many characters at sentence boundaries (0: whole).
@@ -38,6 +36,8 @@ def create_report_reader(
             records = [r for r in records if gold.has_entities(r)]
         if limit:
             records = records[:limit]
+        logger.info("reading %d %s reports (%s characters) from %s", len(records), split,
+                    f"{sum(len(r['text']) for r in records):,}", path or gold.default_corpus_dir())
         for record in records:
             for piece in gold.iter_pieces(record, max_chars):
                 yield record_to_example(nlp, piece)

@@ -8,18 +8,61 @@ from concurrent.futures import ProcessPoolExecutor
 from contextlib import nullcontext
 from functools import partial
 from pathlib import Path
-from typing import Dict, List, Optional, Sequence, Tuple
+from typing import Callable, Dict, List, Optional, Sequence, Tuple
 
 from .. import corpus as gold_corpus
-from .. import model_path
+from .. import MODEL_NAME, __version__, model_path
 
 
-def train_pipeline(config: Path, corpus_dir: Path, output: Path, *, ship: bool) -> Dict[str, float]:
-    """``spacy train`` with the corpus path set, then test-split scores into the model's meta.json."""
+class TrainingError(Exception):
+    """A training run that cannot start or finish; the message says why."""
+
+
+def train_pipeline(config: Path, corpus_dir: Path, output: Path, *, overrides: Optional[Dict[str, object]] = None,
+                   ship: bool = False, report: Callable[[str], None] = print) -> Dict[str, float]:
+    """``spacy train`` with the corpus path set and the components saying what they initialise, then test-split
+    scores into model-best's meta.json (and model-best shipped with ``ship``).
+
+    With fewer steps than the evaluation interval spaCy would evaluate only the untrained step 0 and keep it as
+    model-best, so the interval is cut to the step count. When model-last scores better on the dev split than
+    model-best (steps after the last evaluation), ``report`` says so.
+    """
+    import logging
+
     from spacy.cli.train import train
+    from spacy.util import load_config, logger
 
-    train(config, output, overrides={"paths.corpus": str(corpus_dir)})
+    overrides = {**(overrides or {}), "paths.corpus": str(corpus_dir)}
+    try:
+        settings = load_config(config, overrides=overrides, interpolate=False)["training"]
+    except Exception as error:  # spaCy raises ConfigValidationError and plain errors for unknown sections
+        raise TrainingError(f"{config}: {str(error).strip().splitlines()[0]}") from None
+    max_steps, interval = int(settings["max_steps"]), int(settings["eval_frequency"])
+    if max_steps and interval > max_steps:
+        overrides["training.eval_frequency"] = max_steps
+        report(f"evaluating every {max_steps} steps, not every {interval}: with {max_steps} steps the only "
+               "evaluation would be the untrained step 0, which would become model-best")
+    logger.setLevel(logging.INFO)  # the components log what they initialise (a minute or two before step 0)
+    train(config, output, overrides=overrides)
+    best, last = dev_score(output / "model-best"), dev_score(output / "model-last")
+    if last > best:
+        report(f"note: model-last scores {last:.3f} on the dev split, model-best {best:.3f}: the steps after the last "
+               f"evaluation were not evaluated; model-last is in {output / 'model-last'}")
     return finalize_model(output / "model-best", corpus_dir, ship=ship)
+
+
+def dev_score(model: Path) -> float:
+    """The score spaCy chooses model-best by (the config's weighted ``score_weights``) on the dev split."""
+    from spacy import load
+    from spacy.training import Corpus  # noqa: F401  (registers the corpora readers)
+    from spacy.util import registry
+
+    nlp = load(model)
+    config = nlp.config.interpolate()
+    dev = registry.resolve(config["corpora"])["dev"]
+    scores = nlp.evaluate(list(dev(nlp)))
+    weights = config["training"]["score_weights"]
+    return sum(float(scores.get(key) or 0.0) * weight for key, weight in weights.items() if weight)
 
 
 def finalize_model(best: Path, corpus_dir: Path, *, ship: bool) -> Dict[str, float]:
@@ -34,8 +77,8 @@ def finalize_model(best: Path, corpus_dir: Path, *, ship: bool) -> Dict[str, flo
     meta_path = best / "meta.json"
     meta = json.loads(meta_path.read_text(encoding="utf-8"))
     meta.update(
-        name="nlpkit_reports",
-        version="0.1.0",
+        name=MODEL_NAME.split("_", 1)[1],  # spaCy prefixes the language: zh_nlpkit_reports
+        version=__version__,
         description="nlpkit: ORG, QUANTITY, MEASURE and sentence sections for Chinese government work reports",
         license="MIT (model trained on public documents; UD GSDSimp not used)",
     )
@@ -57,11 +100,12 @@ def gold_records(path: Optional[Path], corpus_dir: Optional[Path] = None) -> Tup
     """(gold records to score, training records for the baselines).
 
     Default: the corpus test split, with the train split for the baselines. A file or folder of
-    gold JSONL is scored as given (the baselines then train on the whole corpus).
+    gold JSONL is scored as given; the baselines then train on the whole corpus, or on nothing when there is no
+    corpus folder (an installed package scoring a user's own gold).
     """
     corpus_dir = Path(corpus_dir or gold_corpus.default_corpus_dir())
-    records = gold_corpus.read_records(corpus_dir)
     if path is None:
+        records = gold_corpus.read_records(corpus_dir)
         split = gold_corpus.splits(corpus_dir, records)
         test = [r for r in records if r["id"] in set(split["test"])]
         train = [r for r in records if r["id"] in set(split["train"])]
@@ -71,23 +115,28 @@ def gold_records(path: Optional[Path], corpus_dir: Optional[Path] = None) -> Tup
         raise gold_corpus.CorpusError(f"{path}: no gold .jsonl files")
     test = [json.loads(l) for f in files for l in f.read_text(encoding="utf-8").splitlines() if l.strip()]
     test_ids = {r["id"] for r in test}
+    records = gold_corpus.read_records(corpus_dir) if corpus_dir.exists() else []
     return test, [r for r in records if r["id"] not in test_ids]
 
 
-def baseline_systems(train: List[dict]) -> Dict[str, object]:
-    """The baselines of the evaluation, trained where they learn on the same training reports."""
+def baseline_systems(train: List[dict]) -> Tuple[Dict[str, object], List[str]]:
+    """The baselines of the evaluation, trained where they learn on the same training reports, and a note for
+    each one left out (no training reports, a missing extra)."""
     from ..evaluate import jieba_system, regex_quantity_system, tfidf_sentence_system
 
-    systems: Dict[str, object] = {
-        "regex quantities": regex_quantity_system,
-        "tfidf+LR sentences": tfidf_sentence_system(train),
-    }
+    systems: Dict[str, object] = {"regex quantities": regex_quantity_system}
+    notes: List[str] = []
+    if train:
+        systems["tfidf+LR sentences"] = tfidf_sentence_system(train)
+    else:
+        notes.append("tfidf+LR sentences left out: no corpus to train it on (--corpus)")
     try:
         import jieba  # noqa: F401  (optional extra: nlpkit[baselines])
     except ImportError:
-        return systems
-    systems["jieba.posseg"] = jieba_system
-    return systems
+        notes.append("jieba.posseg left out: jieba is not installed (pip install 'nlpkit[baselines]')")
+    else:
+        systems["jieba.posseg"] = jieba_system
+    return systems, notes
 
 
 TRANSFER = "nlpkit (no local reports)"
@@ -232,5 +281,5 @@ def _fold_predictions(
     if baseline_config is not None:
         systems["spaCy NER (default, chars)"] = trained_system(
             baseline_config, out / "spacy_ner", train_records, corpus_dir, max_steps, sections=False)
-    systems.update(baseline_systems(train_records))
+    systems.update(baseline_systems(train_records)[0])
     return {name: system([held]) for name, system in systems.items()}
