@@ -209,7 +209,8 @@ def markdown(figures: Dict[str, object], notes: bool = True) -> str:
         "Written by `nlpkit bench --write BENCHMARK.md`; do not edit by hand.",
         "",
         f"- machine: {figures['machine']}",
-        f"- text: {figures['characters']:,} characters in {figures['documents']} documents (the seed reports, repeated)",
+        f"- text: {figures['characters']:,} characters in {figures['documents']} documents ({figures['source']}, "
+        "repeated)",
         "",
         "| measure | value |",
         "|---|---|",

@@ -398,6 +398,7 @@ def bench(
         fail(f"{error} (give .txt or .jsonl files to time)")
     progress = lambda line: err.print(line, highlight=False)  # noqa: E731
     figures = run_bench(target, texts, report=progress)
+    figures["source"] = " ".join(paths or ["seeds"])
     if dask:
         try:
             figures.update(dask_figures(target, texts, report=progress))
