@@ -44,8 +44,10 @@ def load(path: Optional[Union[str, Path]] = None) -> "Language":
 def to_dataset(records: Iterable[dict]):
     """Records as a ``datasets.Dataset``: one row per document, entities and sentences as typed lists of structs
     (the Parquet schema: ``value`` a float, null for a range, whose bounds are in ``value_range``)."""
-    import datasets
-
+    try:
+        import datasets
+    except ImportError:
+        raise ImportError("nlpkit.to_dataset needs Hugging Face datasets: pip install 'nlpkit[datasets]'") from None
     from .records import records_table
 
     return datasets.Dataset(records_table(records))

@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import cProfile
 import math
+from functools import partial
 import os
 import platform
 import pstats
@@ -72,7 +73,7 @@ def run_bench(model: Path, texts: List[str], report=print) -> Dict[str, object]:
     import spacy
 
     from . import load
-    from .evaluate import regex_quantity_system
+    from .evaluation.baselines import regex_quantity_system
     from .streaming import process
 
     chars = sum(map(len, texts))
@@ -152,14 +153,15 @@ def dask_figures(model: Path, texts: List[str], report=print) -> Dict[str, float
         for workers in (1, 2):
             with LocalCluster(n_workers=workers, threads_per_worker=1, processes=True, dashboard_address=":0",
                               silence_logs=logging.ERROR) as cluster:
-                run = lambda paths, out, size: distributed.extract(  # noqa: E731
-                    paths, Path(tmp) / out, scheduler=cluster.scheduler_address, model=model, partition_bytes=size)
+                def run(paths: List[str], out: str, size: int, address: str = cluster.scheduler_address) -> None:
+                    distributed.extract(paths, Path(tmp) / out, scheduler=address, model=model, partition_bytes=size)
+
                 run([str(tiny)], f"warm{workers}", 10**9)
-                seconds = timed(lambda: run([str(source)], f"out{workers}", partition_bytes))
+                seconds = timed(partial(run, [str(source)], f"out{workers}", partition_bytes))
                 figures[f"dask_{workers}_chars_per_s"] = rate(chars, seconds)
                 report(f"Dask, {workers} worker{'s' if workers > 1 else ''}: {rate(chars, seconds):,.0f} chars/s")
                 if workers == 1:  # one task per tiny document, one after another: what a task costs on its own
-                    tasks = timed(lambda: run([str(tiny)], "overhead", 1))
+                    tasks = timed(partial(run, [str(tiny)], "overhead", 1))
                     figures["dask_task_overhead_ms"] = 1000 * tasks / OVERHEAD_TASKS
                     report(f"Dask, cost of a task: {figures['dask_task_overhead_ms']:.0f} ms")
     return figures

@@ -1,4 +1,4 @@
-"""The nlpkit command: extract, corpus validate, train, evaluate, bench, package.
+"""The nlpkit command: extract, train, evaluate, bench, package, and corpus validate / label-config / import.
 
 Exit codes: 0 success; 1 some documents were skipped under --on-error skip (or the corpus has problems);
 2 usage or input errors; 3 a worker process died (--n-process) or Dask gave up on one (--engine dask);
@@ -13,7 +13,7 @@ import sys
 import time
 from enum import Enum
 from pathlib import Path
-from typing import List, Optional
+from typing import List, Optional, Type
 
 import typer
 from rich.console import Console
@@ -42,38 +42,17 @@ def options(
     """Organisations, quantities, policy measures and sections from Chinese government work reports."""
 
 
-class OutputFormat(str, Enum):
-    jsonl = "jsonl"
-    csv = "csv"
-    html = "html"
-    parquet = "parquet"
-    labelstudio = "labelstudio"
+def choices(name: str, *values: str) -> Type[Enum]:
+    """A str Enum of an option's values (typer lists them in the help and refuses others)."""
+    return Enum(name, {value: value for value in values}, type=str)
 
 
-class InputFormat(str, Enum):
-    auto = "auto"
-    text = "text"
-    jsonl = "jsonl"
-
-
-class Engine(str, Enum):
-    local = "local"
-    dask = "dask"
-
-
-class OnError(str, Enum):
-    fail = "fail"
-    skip = "skip"
-
-
-class Script(str, Enum):
-    s2t = "s2t"
-    t2s = "t2s"
-
-
-class Decoding(str, Enum):
-    strict = "strict"
-    replace = "replace"
+OutputFormat = choices("OutputFormat", "jsonl", "csv", "html", "parquet", "labelstudio")
+InputFormat = choices("InputFormat", "auto", "text", "jsonl")
+Engine = choices("Engine", "local", "dask")
+OnError = choices("OnError", "fail", "skip")
+Script = choices("Script", "s2t", "t2s")
+Decoding = choices("Decoding", "strict", "replace")
 
 
 def use_shared(path: Optional[Path]) -> Optional[Path]:
@@ -171,6 +150,8 @@ def extract(
             write.close()
     except InputError as error:
         fail(str(error))
+    except ImportError as error:  # an optional writer's library (pyarrow for parquet)
+        fail(f"--format {output_format.value} needs {error.name}: pip install 'nlpkit[{output_format.value}]'")
     except KeyboardInterrupt:
         fail(f"interrupted after {plural(done, 'document')}; no output file was written", 130)
     except WorkerError as error:
@@ -312,19 +293,20 @@ def evaluate(
     """Score a pipeline and the baselines on held-out gold reports, side by side."""
     from . import ModelError, load
     from .corpus import CorpusError, corpus_hash, has_entities, read_records, shared_dir
-    from .training.recipe import baseline_systems, gold_records
-    from .evaluate import (
-        convert_script, domain_section, errors_by_label, evaluate_systems, figure_cell, markdown_report,
-        pipeline_system, recognizers_section, recognizers_specs, run_meta, save_json,
+    from .evaluation.baselines import baseline_systems
+    from .evaluation.report import (
+        domain_section, errors_by_label, figure_cell, markdown_report, recognizers_section, recognizers_specs,
+        run_meta, save_json,
     )
-    from .scoring import headline
+    from .evaluation.scoring import headline
+    from .evaluation.systems import convert_script, evaluate_systems, gold_records, pipeline_system
 
     per_fold, by_domain, predictions = None, {}, {}
     try:
         if cv:
             from rich.progress import Progress
 
-            from .training.recipe import cross_validate
+            from .evaluation.crossval import cross_validate
 
             with Progress(console=err) as progress:
                 task = progress.add_task("leave-one-report-out", total=None)

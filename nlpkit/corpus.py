@@ -15,10 +15,9 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Dict, Iterable, List, Optional, Sequence
 
-from .text import has_bad_edge, sentence_spans
+from .labels import ENTITY_LABELS, SENTENCE_LABELS
+from .text import has_bad_edge, pieces, sentence_spans
 
-ENTITY_LABELS = ("ORG", "QUANTITY", "MEASURE")
-SENTENCE_LABELS = ("ACHIEVEMENT", "PROBLEM", "PLAN", "OTHER")
 SPLITS_FILE = "splits.json"
 # Stand-off sources: ``source`` is ``KIND:KEY``; KIND names a file of the shared data and the field holding KEY.
 STANDOFF_SOURCES = {
@@ -160,29 +159,26 @@ def has_entities(record: dict) -> bool:
 
 
 def load(corpus_dir: Optional[Path] = None):
-    """The corpus as a ``datasets.DatasetDict`` with report-level splits.
+    """The corpus as a ``datasets.DatasetDict`` with report-level splits, typed like ``nlpkit.to_dataset`` (a
+    ``has_entities`` column tells full gold from sentence-only reports, whose ``entities`` are empty).
 
     Returns:
         (DatasetDict with ``train``/``dev``/``test``, list of fully annotated report ids for leave-one-report-out)
     """
-    import datasets
+    from . import to_dataset
 
     records = read_records(corpus_dir)
     ids = splits(corpus_dir, records)
     by_id = {r["id"]: r for r in records}
 
-    def rows(split: str) -> Dict[str, list]:
+    def dataset(split: str):
         chosen = [by_id[i] for i in ids[split]]
-        return {
-            "id": [r["id"] for r in chosen],
-            "text": [r["text"] for r in chosen],
-            "entities": [json.dumps(r.get("entities"), ensure_ascii=False) for r in chosen],
-            "sentences": [r["sentences"] for r in chosen],
-            "has_entities": [has_entities(r) for r in chosen],
-        }
+        rows = to_dataset({**r, "entities": r.get("entities") or []} for r in chosen)
+        return rows.add_column("has_entities", [has_entities(r) for r in chosen])
 
-    dataset = datasets.DatasetDict({split: datasets.Dataset.from_dict(rows(split)) for split in ids})
-    return dataset, [r["id"] for r in records if has_entities(r)]
+    from datasets import DatasetDict
+
+    return DatasetDict({split: dataset(split) for split in ids}), [r["id"] for r in records if has_entities(r)]
 
 
 def validate_record(record: dict, text: Optional[str] = None) -> List[Problem]:
@@ -236,26 +232,26 @@ def validate(corpus_dir: Optional[Path] = None) -> List[Problem]:
 
 
 def iter_pieces(record: dict, max_chars: int) -> Iterable[dict]:
-    """Cut a record at sentence boundaries into pieces of about ``max_chars`` (offsets made local)."""
+    """Cut a record into the pieces ``text.pieces`` cuts its text into, each trimmed to the sentences inside it
+    (offsets made local; the piece's id is ``<id>#<offset>``)."""
     sentences = record["sentences"]
     if max_chars <= 0 or not sentences:
         yield record
         return
-    group: List[dict] = []
-    for i, sent in enumerate(sentences):
-        group.append(sent)
-        if sent["end"] - group[0]["start"] >= max_chars or i == len(sentences) - 1:
-            lo, hi = group[0]["start"], group[-1]["end"]
-            yield {
-                "id": f"{record['id']}#{lo}",
-                "text": record["text"][lo:hi],
-                "entities": None
-                if record.get("entities") is None
-                else [
-                    {**e, "start": e["start"] - lo, "end": e["end"] - lo}
-                    for e in record["entities"]
-                    if lo <= e["start"] and e["end"] <= hi
-                ],
-                "sentences": [{**s, "start": s["start"] - lo, "end": s["end"] - lo} for s in group],
-            }
-            group = []
+    for cut_start, cut_end in pieces(record["text"], max_chars):
+        group = [s for s in sentences if cut_start <= s["start"] and s["end"] <= cut_end]
+        if not group:
+            continue
+        lo, hi = group[0]["start"], group[-1]["end"]
+        yield {
+            "id": f"{record['id']}#{lo}",
+            "text": record["text"][lo:hi],
+            "entities": None
+            if record.get("entities") is None
+            else [
+                {**e, "start": e["start"] - lo, "end": e["end"] - lo}
+                for e in record["entities"]
+                if lo <= e["start"] and e["end"] <= hi
+            ],
+            "sentences": [{**s, "start": s["start"] - lo, "end": s["end"] - lo} for s in group],
+        }

@@ -13,7 +13,8 @@ from itertools import accumulate
 from typing import Dict, Iterable, List, Optional, Sequence, Tuple
 
 from . import __version__
-from .corpus import ENTITY_LABELS, SENTENCE_LABELS, validate_record
+from .corpus import validate_record
+from .labels import ENTITY_LABELS, SENTENCE_LABELS
 from .quantities import parse_quantity
 from .text import sentence_spans
 from .writers import ENTITY_COLOURS, SECTION_COLOURS

@@ -5,7 +5,7 @@ from typing import Dict, Iterable, List
 
 from spacy.tokens import Doc
 
-from .pipeline.section import SENTENCES_KEY
+from .labels import SENTENCES_KEY
 
 
 def entities_of(doc: Doc, offset: int = 0) -> List[Dict[str, object]]:

@@ -4,6 +4,7 @@ from __future__ import annotations
 import multiprocessing
 import signal
 from collections import deque
+from dataclasses import dataclass, field
 from concurrent.futures import Future, ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 from typing import Callable, Deque, Dict, Iterable, Iterator, List, Optional, Tuple
@@ -11,26 +12,11 @@ from typing import Callable, Deque, Dict, Iterable, Iterator, List, Optional, Tu
 from spacy.language import Language
 
 from .records import entities_of, merge_records, sentences_of
-from .text import sentence_spans
+from .text import pieces
 
 DEFAULT_PIECE_CHARS = 100_000
 PieceKey = Tuple[int, int, int]  # (document number, start and end of the piece in its text)
 Batch = List[Tuple[str, PieceKey]]
-
-
-def pieces(text: str, max_chars: int) -> List[Tuple[int, int]]:
-    """Cut a text at sentence boundaries into pieces of at most about ``max_chars`` (one piece if shorter)."""
-    if len(text) <= max_chars:
-        return [(0, len(text))]
-    cuts: List[Tuple[int, int]] = []
-    start = 0
-    for _, end in sentence_spans(text):
-        if end - start >= max_chars:
-            cuts.append((start, end))
-            start = end
-    if start < len(text) or not cuts:
-        cuts.append((start, len(text)))
-    return cuts
 
 
 def batches(items: Iterable[Tuple[str, PieceKey]], max_items: int, max_chars: int) -> Iterator[Batch]:
@@ -66,16 +52,17 @@ def process(
     Texts longer than ``piece_chars`` (or ``nlp.max_length``) are processed in pieces cut at sentence
     boundaries; the record's offsets index the whole text. Batches hold at most ``batch_size`` pieces and about
     ``piece_chars`` characters, so memory stays bounded however long a document is; ``on_piece`` gets the
-    length of each piece as it is done (progress within a long document). With ``n_process > 1`` the batches go
-    to worker processes; a worker that dies raises ``WorkerError`` instead of hanging the run.
+    number of characters of its text that each finished piece completes (progress within a long document; they
+    add up to the text's length). With ``n_process > 1`` the batches go to worker processes; a worker that dies
+    raises ``WorkerError`` instead of hanging the run.
     """
     limit = min(piece_chars, nlp.max_length)
-    pending: Dict[int, tuple] = {}
+    pending: Dict[int, _Pending] = {}
 
     def stream() -> Iterator[Tuple[str, PieceKey]]:
         for n, (doc_id, text) in enumerate(documents):
             cuts = pieces(text, limit)
-            pending[n] = (doc_id, text, len(cuts), [])
+            pending[n] = _Pending(doc_id, text, len(cuts))
             for start, end in cuts:
                 yield text[start:end], (n, start, end)
 
@@ -84,14 +71,28 @@ def process(
         piece_records: Iterator[Tuple[PieceKey, dict]] = (done for batch in work for done in _records(nlp, batch))
     else:
         piece_records = _in_workers(nlp, work, n_process)
-    for (n, start, end), record in piece_records:
+    for (n, _, end), record in piece_records:
+        document = pending[n]
+        document.records.append(record)
+        finished = len(document.records) == document.n_pieces
         if on_piece:
-            on_piece(end - start)
-        doc_id, text, n_pieces, done = pending[n]
-        done.append(record)
-        if len(done) == n_pieces:
+            reached = len(document.text) if finished else end
+            on_piece(reached - document.reported)
+            document.reported = reached
+        if finished:
             del pending[n]
-            yield merge_records(doc_id, text, done)
+            yield merge_records(document.id, document.text, document.records)
+
+
+@dataclass
+class _Pending:
+    """A document whose pieces are not all done: the records of those that are, and the progress reported."""
+
+    id: str
+    text: str
+    n_pieces: int
+    records: List[dict] = field(default_factory=list)
+    reported: int = 0
 
 
 _WORKER_NLP: Optional[Language] = None  # the pipeline a forked worker inherits

@@ -9,7 +9,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from functools import lru_cache
-from typing import List, Tuple
+from typing import List, Optional, Tuple
 
 SENTENCE_PIECE = re.compile(r"[^。！？；!?;\n]*(?:[。！？；!?;]+[”’」』)）]*|\n|$)")
 # What may not begin or end an entity span (ANNOTATION.md): whitespace and punctuation.
@@ -28,6 +28,26 @@ def sentence_spans(text: str) -> List[Tuple[int, int]]:
         if end > start and (not spans or start >= spans[-1][1]):
             spans.append((start, end))
     return spans
+
+
+def pieces(text: str, max_chars: int) -> List[Tuple[int, int]]:
+    """Runs of whole sentences of about ``max_chars`` characters each, from the start of their first sentence to the
+    end of their last (the whitespace between runs belongs to none); a text of at most ``max_chars``, or without
+    sentences, is one piece. How long documents are processed (``streaming``) and gold reports are cut into
+    training examples (``corpus.iter_pieces``)."""
+    if len(text) <= max_chars:
+        return [(0, len(text))]
+    runs: List[Tuple[int, int]] = []
+    run_start: Optional[int] = None
+    end = 0
+    for start, end in sentence_spans(text):
+        run_start = start if run_start is None else run_start
+        if end - run_start >= max_chars:
+            runs.append((run_start, end))
+            run_start = None
+    if run_start is not None:
+        runs.append((run_start, end))
+    return runs or [(0, len(text))]
 
 
 QUOTE_PAIRS = {"\"": "\"", "“": "”", "‘": "’", "《": "》", "「": "」", "『": "』", "(": ")", "（": "）"}

@@ -1,5 +1,5 @@
 """The evaluation baselines write the record format and behave as documented."""
-from nlpkit.evaluate import jieba_system, regex_quantity_system
+from nlpkit.evaluation.baselines import jieba_system, regex_quantity_system
 
 RECORDS = [{"id": "a", "text": "全年检查企业3家，下拨资金5万元，增长5%左右。2023年一是开展三年行动。"}]
 

@@ -11,7 +11,8 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from nlpkit import streaming
-from nlpkit.streaming import pieces, process
+from nlpkit.streaming import process
+from nlpkit.text import pieces
 
 from .conftest import ROOT
 

@@ -1,4 +1,4 @@
-from nlpkit.scoring import score
+from nlpkit.evaluation.scoring import score
 
 GOLD = [{
     "id": "d", "text": "市安委办下拨资金3.2亿元。",

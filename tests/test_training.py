@@ -7,6 +7,8 @@ import sys
 import pytest
 import spacy
 
+from nlpkit.training.readers import record_to_example
+
 from .conftest import ROOT, load_fixture
 
 
@@ -22,6 +24,23 @@ def test_spacy_train_with_registered_reader(tiny_corpus, tmp_path):
     doc = nlp("一、工作回顾\n县应急管理局开展检查12场。")
     assert [s.label_ for s in doc.spans["sentences"]]
     assert any(e.label_ == "QUANTITY" for e in doc.ents)
+
+
+@pytest.mark.slow
+def test_the_ner_alone_learns_a_tiny_corpus(tiny_corpus, tmp_path):
+    """Without the rule components nothing else supplies the labels: the statistical NER itself must learn."""
+    result = subprocess.run(
+        [sys.executable, "-m", "spacy", "train", str(ROOT / "configs" / "pipeline.cfg"), "--output", str(tmp_path),
+         "--paths.corpus", str(tiny_corpus), "--nlp.pipeline", '["char_features","ner"]',
+         "--corpora.train.split", "all", "--corpora.dev.split", "all", "--training.max_steps", "150",
+         "--training.eval_frequency", "50", "--training.dropout", "0.0", "--training.score_weights", '{"ents_f": 1.0}'],
+        capture_output=True, text=True,
+    )
+    assert result.returncode == 0, result.stderr[-2000:]
+    nlp = spacy.load(tmp_path / "model-best")
+    assert nlp.pipe_names == ["char_features", "ner"]
+    examples = [record_to_example(nlp, r) for r in load_fixture("tiny.jsonl")]
+    assert nlp.evaluate(examples)["ents_f"] == 1.0
 
 
 def test_shipped_pipeline_meta_records_corpus_and_scores(shipped_nlp):
@@ -62,8 +81,8 @@ def test_model_package_installs_and_loads_by_name(tmp_path):
 
 @pytest.mark.slow
 def test_cross_validation_trains_every_fold_with_ablations_and_script_conversions(tiny_corpus, tmp_path):
-    from nlpkit.evaluate import figure_cell, markdown_report
-    from nlpkit.training.recipe import cross_validate
+    from nlpkit.evaluation.report import figure_cell, markdown_report
+    from nlpkit.evaluation.crossval import cross_validate
 
     variant = tmp_path / "variant.cfg"
     variant.write_text((ROOT / "configs" / "pipeline.cfg").read_text(encoding="utf-8"), encoding="utf-8")
@@ -91,8 +110,8 @@ def test_cross_validation_trains_every_fold_with_ablations_and_script_conversion
 
 @pytest.mark.slow
 def test_cross_validation_pools_by_domain_with_a_transfer_system(tiny_corpus, tmp_path):
-    from nlpkit.evaluate import domain_section
-    from nlpkit.training.recipe import TRANSFER, cross_validate
+    from nlpkit.evaluation.report import domain_section
+    from nlpkit.evaluation.crossval import TRANSFER, cross_validate
 
     records = load_fixture("tiny.jsonl")
     records[0]["source"] = "gov_work_reports:1999"  # t1 stands for a State Council report: the national domain

@@ -1,7 +1,9 @@
-"""Rule parts that feed the statistical NER's output: regular-expression finders registered by name.
+"""Rule components that edit the statistical NER's output: regular-expression finders registered by name, and a
+lexicon of names learnt from the training reports.
 
-A finder is a registered function ``text -> [(start, end)]``; the ``nlpkit_regex_ruler`` factory adds its spans
-to ``doc.ents`` without overriding other labels. Each finder is a measured choice (EVALUATION.md).
+A finder is a registered, picklable object ``text -> [(start, end)]``; the ``nlpkit_regex_ruler`` factory adds its
+spans to ``doc.ents`` after the NER (with ``overwrite``, replacing its own label's overlapping entities; with
+``exclusive``, dropping that label's entities it does not confirm). Each finder is a measured choice (EVALUATION.md).
 """
 
 import re

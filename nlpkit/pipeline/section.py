@@ -15,18 +15,14 @@ from typing import Callable, Dict, Iterable, Iterator, List, Optional, Sequence,
 import numpy as np
 from murmurhash.mrmr import hash_unicode
 from spacy.language import Language
-from spacy.scorer import PRFScore
 from spacy.tokens import Doc, Span, SpanGroup
 from spacy.training import Example
-from spacy.util import logger
+from spacy.util import logger, registry
 
+from ..labels import SECTIONS_KEY, SENTENCE_LABELS, SENTENCES_KEY
 from ..text import normalize_text, sentence_spans
 from .serialization import LearnedState
 
-LABELS = ("ACHIEVEMENT", "PROBLEM", "PLAN", "OTHER")
-CONTENT_LABELS = ("ACHIEVEMENT", "PROBLEM", "PLAN")
-SENTENCES_KEY = "sentences"
-SECTIONS_KEY = "sections"
 TOP_HEADING = re.compile(r"^\s*(?:[一二三四五六七八九十]+[、.．]|第[一二三四五六七八九十]+部分)")
 SUB_HEADING = re.compile(r"^\s*[（(][一二三四五六七八九十]+[）)]")
 POSITION_BINS = 10
@@ -38,15 +34,24 @@ Row = Tuple[np.ndarray, np.ndarray]  # (feature indices, values) of one sentence
 @Language.factory(
     "nlpkit_section_classifier",
     assigns=["doc.spans"],
-    default_config={"n_features": 2**18, "c": 4.0, "transition_weight": 0.3},
+    default_config={"n_features": 2**18, "inverse_regularization": 4.0, "transition_weight": 0.3,
+                    "scorer": {"@scorers": "nlpkit.sections_scorer.v1"}},
     default_score_weights={"sections_macro_f": 1.0},
 )
 def make_section_classifier(
-    nlp: Language, name: str, n_features: int, c: float, transition_weight: float
+    nlp: Language, name: str, n_features: int, inverse_regularization: float, transition_weight: float,
+    scorer: Callable[[Iterable[Example]], Dict[str, object]],
 ) -> "SectionClassifier":
     if not Span.has_extension("section"):
         Span.set_extension("section", getter=section_of)
-    return SectionClassifier(name=name, n_features=n_features, c=c, transition_weight=transition_weight)
+    return SectionClassifier(name=name, n_features=n_features, inverse_regularization=inverse_regularization,
+                             transition_weight=transition_weight, scorer=scorer)
+
+
+@registry.scorers("nlpkit.sections_scorer.v1")
+def make_sections_scorer() -> Callable[[Iterable[Example]], Dict[str, object]]:
+    """The sections' scores for spaCy's training loop (``sections_macro_f`` is what model-best is chosen by)."""
+    return score_sections
 
 
 def section_of(span: Span) -> Optional[str]:
@@ -77,15 +82,17 @@ class SectionClassifier(LearnedState):
 
     state_name, state_file = "model", "model.npz"
 
-    def __init__(self, name: str, n_features: int, c: float, transition_weight: float) -> None:
+    def __init__(self, name: str, n_features: int, inverse_regularization: float, transition_weight: float,
+                 scorer: Callable[[Iterable[Example]], Dict[str, object]]) -> None:
         self.name = name
+        self.scorer = scorer
         self.n_features = n_features
-        self.c = c
+        self.inverse_regularization = inverse_regularization  # the logistic regression's C
         self.transition_weight = transition_weight
         self.coef: Optional[np.ndarray] = None
         self.intercept: Optional[np.ndarray] = None
-        self.log_transitions = np.zeros((len(LABELS), len(LABELS)))
-        self.log_start = np.zeros(len(LABELS))
+        self.log_transitions = np.zeros((len(SENTENCE_LABELS), len(SENTENCE_LABELS)))
+        self.log_start = np.zeros(len(SENTENCE_LABELS))
 
     # features -------------------------------------------------------------------------------------
     @property
@@ -156,21 +163,21 @@ class SectionClassifier(LearnedState):
              np.cumsum([0] + [len(i) for i, _ in rows])),
             shape=(len(rows), self.n_columns),
         )
-        y = np.array([LABELS.index(l) for doc in labels for l in doc])
-        model = LogisticRegression(C=self.c, max_iter=2000, class_weight="balanced")
+        y = np.array([SENTENCE_LABELS.index(l) for doc in labels for l in doc])
+        model = LogisticRegression(C=self.inverse_regularization, max_iter=2000, class_weight="balanced")
         model.fit(features, y)
-        coef = np.zeros((len(LABELS), features.shape[1]), dtype=np.float32)
-        intercept = np.full(len(LABELS), -1e4, dtype=np.float32)
+        coef = np.zeros((len(SENTENCE_LABELS), features.shape[1]), dtype=np.float32)
+        intercept = np.full(len(SENTENCE_LABELS), -1e4, dtype=np.float32)
         if len(model.classes_) == 2:  # binary sklearn stores one row: expand to both classes
             coef[model.classes_[1]], intercept[model.classes_[1]] = model.coef_[0], model.intercept_[0]
             coef[model.classes_[0]], intercept[model.classes_[0]] = 0.0, 0.0
         else:
             coef[model.classes_], intercept[model.classes_] = model.coef_, model.intercept_
         self.coef, self.intercept = coef, intercept
-        counts = np.ones((len(LABELS), len(LABELS)))
-        starts = np.ones(len(LABELS))
+        counts = np.ones((len(SENTENCE_LABELS), len(SENTENCE_LABELS)))
+        starts = np.ones(len(SENTENCE_LABELS))
         for doc in labels:
-            idx = [LABELS.index(l) for l in doc]
+            idx = [SENTENCE_LABELS.index(l) for l in doc]
             starts[idx[0]] += 1
             for a, b in zip(idx, idx[1:]):
                 counts[a, b] += 1
@@ -190,7 +197,7 @@ class SectionClassifier(LearnedState):
         emissions = scores - np.logaddexp.reduce(scores, axis=1, keepdims=True)
         trans = self.transition_weight * self.log_transitions
         best = emissions[0] + self.transition_weight * self.log_start
-        back = np.zeros((len(texts), len(LABELS)), dtype=np.int64)
+        back = np.zeros((len(texts), len(SENTENCE_LABELS)), dtype=np.int64)
         for i in range(1, len(texts)):
             total = best[:, None] + trans
             back[i] = total.argmax(axis=0)
@@ -198,7 +205,7 @@ class SectionClassifier(LearnedState):
         path = [int(best.argmax())]
         for i in range(len(texts) - 1, 0, -1):
             path.append(int(back[i, path[-1]]))
-        return [LABELS[k] for k in reversed(path)]
+        return [SENTENCE_LABELS[k] for k in reversed(path)]
 
     def __call__(self, doc: Doc) -> Doc:
         text = doc.text  # read once: ``Span.text`` builds a Python Token per character
@@ -216,8 +223,8 @@ class SectionClassifier(LearnedState):
 
     # scoring ---------------------------------------------------------------------------------------
     def score(self, examples: Iterable[Example], **kwargs) -> Dict[str, object]:
-        """Sentence-label P/R/F per label (sentences matched by offsets) and macro-F over the content labels."""
-        return score_sections(examples)
+        """The registered scorer of the config (``nlpkit.sections_scorer.v1`` by default), as spaCy's textcat does."""
+        return self.scorer(examples)
 
     # serialisation (LearnedState) ---------------------------------------------------------------
     # float16 weights: a quarter of the size, and no decision changes at that precision.
@@ -273,26 +280,13 @@ def group_sections(sentences: Sequence[Span]) -> Iterator[Span]:
 
 
 def score_sections(examples: Iterable[Example]) -> Dict[str, object]:
-    """P/R/F per label over sentences matched by (start, end, label); macro-F over the content labels."""
-    per_label = {label: PRFScore() for label in LABELS}
-    correct = total = 0
-    for eg in examples:
-        gold = {(s.start_char, s.end_char): s.label_ for s in eg.reference.spans.get(SENTENCES_KEY, [])}
-        pred = {(s.start_char, s.end_char): s.label_ for s in eg.predicted.spans.get(SENTENCES_KEY, [])}
-        for key, label in pred.items():
-            if gold.get(key) == label:
-                per_label[label].tp += 1
-            else:
-                per_label[label].fp += 1
-        for key, label in gold.items():
-            total += 1
-            if pred.get(key) == label:
-                correct += 1
-            else:
-                per_label[label].fn += 1
-    macro = sum(per_label[l].fscore for l in CONTENT_LABELS) / len(CONTENT_LABELS)
-    return {
-        "sections_macro_f": macro,
-        "sections_acc": correct / total if total else 0.0,
-        "sections_per_type": {l: per_label[l].to_dict() for l in LABELS},
-    }
+    """Sentence-label P/R/F per label, accuracy and macro-F over the content labels (``scoring.sentence_scores``
+    on the sentences of each Example, matched by offsets)."""
+    from ..evaluation.scoring import sentence_scores
+
+    def labels(doc: Doc) -> Dict[Tuple[int, int], str]:
+        return {(s.start_char, s.end_char): s.label_ for s in doc.spans.get(SENTENCES_KEY, [])}
+
+    scores = sentence_scores((labels(eg.reference), labels(eg.predicted)) for eg in examples)
+    return {"sections_macro_f": scores["macro_f"], "sections_acc": scores["accuracy"],
+            "sections_per_type": scores["per_label"]}

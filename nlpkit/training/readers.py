@@ -9,8 +9,8 @@ from spacy.tokens import Doc, Span, SpanGroup
 from spacy.training import Example
 from spacy.util import logger
 
-from .. import corpus as gold
-from ..pipeline.section import SENTENCES_KEY
+from .. import corpus
+from ..labels import SENTENCES_KEY
 
 
 def create_report_reader(
@@ -33,13 +33,13 @@ def create_report_reader(
     def read(nlp: Language) -> Iterator[Example]:
         records = select_records(path, split)
         if require_entities:
-            records = [r for r in records if gold.has_entities(r)]
+            records = [r for r in records if corpus.has_entities(r)]
         if limit:
             records = records[:limit]
         logger.info("reading %d %s reports (%s characters) from %s", len(records), split,
-                    f"{sum(len(r['text']) for r in records):,}", path or gold.default_corpus_dir())
+                    f"{sum(len(r['text']) for r in records):,}", path or corpus.default_corpus_dir())
         for record in records:
-            for piece in gold.iter_pieces(record, max_chars):
+            for piece in corpus.iter_pieces(record, max_chars):
                 yield record_to_example(nlp, piece)
 
     return read
@@ -47,11 +47,11 @@ def create_report_reader(
 
 def select_records(path: Optional[str], split: str) -> List[dict]:
     """The records of a named split, of ``all``, or of a comma-separated id list."""
-    corpus_dir = Path(path) if path else gold.default_corpus_dir()
-    records = gold.read_records(corpus_dir)
+    corpus_dir = Path(path) if path else corpus.default_corpus_dir()
+    records = corpus.read_records(corpus_dir)
     if split == "all":
         return records
-    names = gold.splits(corpus_dir, records)
+    names = corpus.splits(corpus_dir, records)
     wanted = set(names[split]) if split in names else set(split.split(","))
     return [r for r in records if r["id"] in wanted]
 

@@ -1,7 +1,7 @@
 """Every component survives ``to_disk``/``from_disk``, ``to_bytes``/``from_bytes`` and pickling, like spaCy's own."""
 import pickle
 from pathlib import Path
-from typing import Callable, Dict
+from typing import Dict
 
 import pytest
 import spacy
@@ -9,7 +9,7 @@ from spacy.language import Language
 from spacy.util import load_model_from_config
 
 import nlpkit
-from nlpkit.pipeline.section import SENTENCES_KEY
+from nlpkit.labels import SENTENCES_KEY
 
 from ..conftest import ROOT
 

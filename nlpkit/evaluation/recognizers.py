@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable, Dict, Iterator, List, Optional, Sequence
 
-from .quantities import parse_quantity
+from ..quantities import parse_quantity
 
 IN_SCOPE = (
     "Number_PercentModel.json",

@@ -1,139 +1,14 @@
-"""Held-out evaluation of a pipeline and of the baselines, in the same run and on the same reports."""
+"""The evaluation as people read it: EVALUATION.md's tables, error listings, run metadata, JSON scores."""
 from __future__ import annotations
 
 import datetime
 import json
-import re
-import unicodedata
 from pathlib import Path
-from typing import Callable, Dict, Iterable, List, Optional, Sequence, Tuple
+from typing import Dict, Iterable, List, Optional, Sequence
 
-from .quantities import APPROX_PREFIX, ARABIC, CHINESE_DIGITS, MULTIPLIER, unit_pattern
-from .scoring import SENTENCE_LABELS, headline, score
-from .text import sentence_spans
-
-System = Callable[[Sequence[dict]], List[dict]]
-
-
-def pipeline_system(nlp) -> System:
-    """Predictions of a spaCy pipeline, through the same path as ``nlpkit extract``."""
-    from .streaming import process
-
-    return lambda records: list(process(nlp, [(r["id"], r["text"]) for r in records]))
-
-
-def regex_quantity_system(records: Sequence[dict]) -> List[dict]:
-    """Baseline: what one writes without nlpkit's grammar: one regular expression (approximator, Arabic or
-    Chinese numeral, 万/亿, 余/多, a measure word from nlpkit's unit list, or 百分之…/%), values by cn2an.
-
-    It has none of the grammar's ANNOTATION.md filters (dates, ordinals, vague 一个, names like 三年行动, codes).
-    """
-    pattern = re.compile(
-        rf"(?P<approx>{APPROX_PREFIX})?(?P<pct>百分之)?(?P<num>{ARABIC}(?:{MULTIPLIER})?|[{CHINESE_DIGITS}]+)"
-        rf"(?P<more>余|多)?(?P<unit>%|％|{unit_pattern()})?(?P<suffix>以上|左右)?"
-    )
-    out = []
-    for r in records:
-        ents = []
-        for m in pattern.finditer(r["text"]):
-            unit = "%" if m["pct"] or m["unit"] in ("%", "％") else m["unit"]
-            if unit is None:
-                continue
-            ents.append({"start": m.start(), "end": m.end(), "label": "QUANTITY", "value": cn2an_value(m["num"]), "unit": unit,
-                         "approx": bool(m["approx"] or m["more"] or m["suffix"])})
-        out.append({"id": r["id"], "entities": ents, "sentences": []})
-    return out
-
-
-def cn2an_value(numeral: str) -> Optional[float]:
-    """A numeral's value as cn2an reads it (the baselines' normaliser, never nlpkit's); None where it fails."""
-    import cn2an
-
-    try:
-        return cn2an.cn2an(unicodedata.normalize("NFKC", numeral).replace(",", ""), "smart")
-    except (ValueError, KeyError):
-        return None
-
-
-def jieba_system(records: Sequence[dict]) -> List[dict]:
-    """Baseline: jieba.posseg; ``nt`` → ORG, numeral + measure word (``m`` then ``q``) or percent → QUANTITY.
-
-    Value, unit and approx as a jieba user gets them: cn2an on the numeral word (its approximators stripped),
-    the measure word (or ``%``) as the unit."""
-    import jieba.posseg as pseg
-
-    numeral = re.compile(rf"(?P<approx>{APPROX_PREFIX})?(?P<num>.+?)(?P<more>余|多)?(?P<pct>%|％)?")
-
-    def quantity(start: int, end: int, numeral_word: str, unit: str) -> dict:
-        m = numeral.fullmatch(numeral_word)
-        return {"start": start, "end": end, "label": "QUANTITY", "value": cn2an_value(m["num"]), "unit": unit,
-                "approx": bool(m["approx"] or m["more"])}
-
-    out = []
-    for r in records:
-        ents, pos, previous = [], 0, None
-        for word, flag in pseg.cut(r["text"]):
-            start, end = pos, pos + len(word)
-            pos = end
-            if flag == "nt":
-                ents.append({"start": start, "end": end, "label": "ORG"})
-            elif flag == "q" and previous and previous[2] == "m" and previous[1] == start:
-                ents.append(quantity(previous[0], end, previous[3], word))
-            elif flag == "m" and word.endswith(("%", "％")):
-                ents.append(quantity(start, end, word, "%"))
-            previous = (start, end, flag, word)
-        out.append({"id": r["id"], "entities": ents, "sentences": []})
-    return out
-
-
-def tfidf_sentence_system(train: Sequence[dict]) -> System:
-    """Baseline: TF-IDF over character 1–3-grams + logistic regression, each sentence on its own."""
-    from sklearn.feature_extraction.text import TfidfVectorizer
-    from sklearn.linear_model import LogisticRegression
-    from sklearn.pipeline import make_pipeline
-
-    texts = [r["text"][s["start"]:s["end"]] for r in train for s in r["sentences"]]
-    labels = [s["label"] for r in train for s in r["sentences"]]
-    model = make_pipeline(TfidfVectorizer(analyzer="char", ngram_range=(1, 3), sublinear_tf=True),
-                          LogisticRegression(max_iter=2000, class_weight="balanced"))
-    model.fit(texts, labels)
-
-    def predict(records: Sequence[dict]) -> List[dict]:
-        out = []
-        for r in records:
-            spans = sentence_spans(r["text"])
-            labels = model.predict([r["text"][s:e] for s, e in spans]) if spans else []
-            out.append({"id": r["id"], "entities": [],
-                        "sentences": [{"start": s, "end": e, "label": l} for (s, e), l in zip(spans, labels)]})
-        return out
-
-    return predict
-
-
-def convert_script(record: dict, direction: str) -> dict:
-    """The record with its text converted character by character (OpenCC ``s2t`` or ``t2s``).
-
-    Character by character keeps every offset valid; a character whose conversion is not one character stays.
-    """
-    from opencc import OpenCC
-
-    converter = OpenCC(direction)
-    chars = [converter.convert(c) for c in record["text"]]
-    text = "".join(new if len(new) == 1 else old for new, old in zip(chars, record["text"]))
-    return {**record, "text": text}
-
-
-def script_converted(system: System, direction: str) -> System:
-    """``system`` run on the records converted to the other script (offsets stay valid, so gold still scores)."""
-    return lambda records: system([convert_script(r, direction) for r in records])
-
-
-def evaluate_systems(
-    gold: Sequence[dict], systems: Dict[str, System]
-) -> Tuple[Dict[str, Dict[str, object]], Dict[str, List[dict]]]:
-    """(scores per system, predictions per system): every system predicts once."""
-    predictions = {name: system(gold) for name, system in systems.items()}
-    return {name: score(gold, predicted) for name, predicted in predictions.items()}, predictions
+from ..labels import SENTENCE_LABELS
+from .scoring import headline
+from .systems import pipeline_system
 
 
 def errors_by_label(gold: Sequence[dict], predicted: Iterable[dict], context: int = 12) -> Dict[str, List[str]]:

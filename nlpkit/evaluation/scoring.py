@@ -8,9 +8,7 @@ from __future__ import annotations
 from collections import Counter
 from typing import Dict, Iterable, List, Optional, Sequence, Tuple
 
-ENTITY_LABELS = ("ORG", "QUANTITY", "MEASURE")
-SENTENCE_LABELS = ("ACHIEVEMENT", "PROBLEM", "PLAN", "OTHER")
-CONTENT_LABELS = ("ACHIEVEMENT", "PROBLEM", "PLAN")
+from ..labels import CONTENT_LABELS, ENTITY_LABELS, SENTENCE_LABELS
 
 
 def prf(tp: float, n_pred: float, n_gold: float) -> Dict[str, float]:
@@ -43,8 +41,7 @@ def score(gold_records: Sequence[dict], predicted: Iterable[dict]) -> Dict[str, 
     by_id = {p["id"]: p for p in predicted}
     counts: Dict[str, Counter] = {label: Counter() for label in ENTITY_LABELS}
     matched_q = correct_q = 0
-    confusion = {g: Counter() for g in SENTENCE_LABELS}
-    sent_tp, sent_pred, sent_gold = Counter(), Counter(), Counter()
+    sentence_maps: List[Tuple[Dict[Offsets, str], Dict[Offsets, str]]] = []
     missing: List[str] = []
     for gold in gold_records:
         pred = by_id.get(gold["id"])
@@ -65,16 +62,8 @@ def score(gold_records: Sequence[dict], predicted: Iterable[dict]) -> Dict[str, 
                 if label == "QUANTITY":
                     matched_q += len(strict)
                     correct_q += sum(values_match(gspans[k], pspans[k]) for k in strict)
-        gsent = {(s["start"], s["end"]): s["label"] for s in gold.get("sentences", [])}
-        psent = {(s["start"], s["end"]): s["label"] for s in pred.get("sentences", [])}
-        for key, label in gsent.items():
-            sent_gold[label] += 1
-            predicted_label = psent.get(key)
-            confusion[label][predicted_label or "MISSING"] += 1
-            if predicted_label == label:
-                sent_tp[label] += 1
-        for key, label in psent.items():
-            sent_pred[label] += 1
+        sentence_maps.append(({(s["start"], s["end"]): s["label"] for s in gold.get("sentences", [])},
+                              {(s["start"], s["end"]): s["label"] for s in pred.get("sentences", [])}))
     entities = {}
     for label, c in counts.items():
         entities[label] = {
@@ -90,18 +79,45 @@ def score(gold_records: Sequence[dict], predicted: Iterable[dict]) -> Dict[str, 
     total = Counter()
     for c in counts.values():
         total.update(c)
-    sentences = {label: prf(sent_tp[label], sent_pred[label], sent_gold[label]) for label in SENTENCE_LABELS}
-    n_sent = sum(sent_gold.values())
+    sentences = sentence_scores(sentence_maps)
     return {
         "entities": entities,
         "entities_micro_f": prf(total["tp"], total["pred"], total["gold"])["f"],
         "quantity_value_unit_accuracy": correct_q / matched_q if matched_q else 0.0,
         "quantity_matched": matched_q,
-        "sentences": sentences,
-        "sentences_macro_f": sum(sentences[l]["f"] for l in CONTENT_LABELS) / len(CONTENT_LABELS),
-        "sentences_accuracy": sum(sent_tp.values()) / n_sent if n_sent else 0.0,
-        "confusion": {g: dict(c) for g, c in confusion.items()},
+        "sentences": sentences["per_label"],
+        "sentences_macro_f": sentences["macro_f"],
+        "sentences_accuracy": sentences["accuracy"],
+        "confusion": sentences["confusion"],
         "missing_documents": missing,
+    }
+
+
+Offsets = Tuple[int, int]
+
+
+def sentence_scores(documents: Iterable[Tuple[Dict[Offsets, str], Dict[Offsets, str]]]) -> Dict[str, object]:
+    """Sentence labels of (gold, predicted) ``{(start, end): label}`` maps, one pair per document: P/R/F per label
+    (a sentence counts where offsets and label agree), macro-F over the content labels, accuracy, confusion.
+
+    Used on records (``score``) and, through the section classifier's registered scorer, on spaCy Examples.
+    """
+    confusion = {g: Counter() for g in SENTENCE_LABELS}
+    tp, n_pred, n_gold = Counter(), Counter(), Counter()
+    for gold, pred in documents:
+        for key, label in gold.items():
+            n_gold[label] += 1
+            predicted = pred.get(key)
+            confusion[label][predicted or "MISSING"] += 1
+            tp[label] += predicted == label
+        n_pred.update(pred.values())
+    per_label = {label: prf(tp[label], n_pred[label], n_gold[label]) for label in SENTENCE_LABELS}
+    total = sum(n_gold.values())
+    return {
+        "per_label": per_label,
+        "macro_f": sum(per_label[l]["f"] for l in CONTENT_LABELS) / len(CONTENT_LABELS),
+        "accuracy": sum(tp.values()) / total if total else 0.0,
+        "confusion": {g: dict(c) for g, c in confusion.items()},
     }
 
 
