@@ -12,7 +12,7 @@ from hypothesis import strategies as st
 
 from nlpkit import streaming
 from nlpkit.streaming import process
-from nlpkit.text import pieces
+from nlpkit.text import pieces, sentence_spans
 
 from .conftest import ROOT
 
@@ -35,6 +35,7 @@ def check_record(record, text):
 def test_any_string_gives_a_valid_record(shipped_nlp, text):
     record = next(process(shipped_nlp, [("x", text)]))
     check_record(record, text)
+    assert [(s["start"], s["end"]) for s in record["sentences"]] == sentence_spans(text)  # ANNOTATION.md's rule
 
 
 def test_odd_forms_keep_offsets(shipped_nlp):

@@ -20,7 +20,7 @@ from spacy.training import Example
 from spacy.util import logger, registry
 
 from ..labels import SECTIONS_KEY, SENTENCE_LABELS, SENTENCES_KEY
-from ..text import normalize_text, sentence_spans
+from ..text import normalize_text
 from .serialization import LearnedState
 
 TOP_HEADING = re.compile(r"^\s*(?:[一二三四五六七八九十]+[、.．]|第[一二三四五六七八九十]+部分)")
@@ -34,6 +34,7 @@ Row = Tuple[np.ndarray, np.ndarray]  # (feature indices, values) of one sentence
 @Language.factory(
     "nlpkit_section_classifier",
     assigns=["doc.spans"],
+    requires=["token.is_sent_start"],
     default_config={"n_features": 2**18, "inverse_regularization": 4.0, "transition_weight": 0.3,
                     "scorer": {"@scorers": "nlpkit.sections_scorer.v1"}},
     default_score_weights={"sections_macro_f": 1.0},
@@ -209,8 +210,7 @@ class SectionClassifier(LearnedState):
 
     def __call__(self, doc: Doc) -> Doc:
         text = doc.text  # read once: ``Span.text`` builds a Python Token per character
-        spans = [doc.char_span(s, e, alignment_mode="expand") for s, e in sentence_spans(text)]
-        spans = [s for s in spans if s is not None and len(s)]
+        spans = [span for span in map(without_edge_space, doc.sents) if len(span)]
         labels = self.predict([text[s.start_char : s.end_char] for s in spans])
         sentences = [Span(doc, s.start, s.end, label=l) for s, l in zip(spans, labels)]
         doc.spans[SENTENCES_KEY] = SpanGroup(doc, name=SENTENCES_KEY, spans=sentences)
@@ -260,6 +260,17 @@ def hashed_char_ngrams(text: str, n_max: int, n_features: int) -> Dict[int, floa
         counts[index] = counts.get(index, 0.0) + count
     norm = sum(v * v for v in counts.values()) ** 0.5
     return {k: v / norm for k, v in counts.items()} if norm else counts
+
+
+def without_edge_space(sentence: Span) -> Span:
+    """A sentence of ``doc.sents`` without the whitespace tokens (line breaks, blank lines) it ends or starts with:
+    the extent ANNOTATION.md gives a sentence."""
+    doc, start, end = sentence.doc, sentence.start, sentence.end
+    while start < end and doc[start].is_space:
+        start += 1
+    while end > start and doc[end - 1].is_space:
+        end -= 1
+    return doc[start:end]
 
 
 def labelled_sentences(doc: Doc) -> List[Tuple[str, str]]:

@@ -12,6 +12,7 @@ from .test_serialization import round_trips
 def fitted_sections(nlp):
     records = load_fixture("tiny.jsonl")
     examples = [Example(nlp.make_doc(r["text"]), record_to_doc(nlp.make_doc(r["text"]), r)) for r in records]
+    nlp.add_pipe("nlpkit_sentencizer")  # the classifier labels doc.sents
     sections = nlp.add_pipe("nlpkit_section_classifier", name="sections")
     sections.initialize(lambda: examples, nlp=nlp)
     return sections, records
@@ -36,7 +37,6 @@ def test_section_classifier_reads_traditional_like_simplified():
 
 def test_section_classifier_round_trip(tmp_path):
     nlp = spacy.blank("zh")
-    nlp.add_pipe("nlpkit_sentencizer")
     _, records = fitted_sections(nlp)
     text = records[1]["text"]
     doc = nlp(text)
@@ -71,6 +71,7 @@ def test_section_classifier_reads_any_count_as_a_count():
 
 def test_uninitialised_section_classifier_says_so():
     nlp = spacy.blank("zh")
+    nlp.add_pipe("nlpkit_sentencizer")
     nlp.add_pipe("nlpkit_section_classifier")
     try:
         nlp("一、回顾。")
