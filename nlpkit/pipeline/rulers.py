@@ -16,10 +16,12 @@ import srsly
 from spacy.language import Language
 from spacy.tokens import Doc, Span
 from spacy.training import Example
+from spacy.matcher import PhraseMatcher
 from spacy.util import filter_spans, logger
 
 from ..quantities import find_quantities
 from ..text import normalize_text
+from .features import char_features
 from .serialization import LearnedState
 
 Finder = Callable[[str], Iterable[Tuple[int, int]]]
@@ -150,10 +152,11 @@ class RegexRuler:
 @Language.factory(
     "nlpkit_lexicon_ruler",
     assigns=["doc.ents"],
+    requires=["token.norm"],
     default_config={"labels": ["MEASURE", "ORG"], "min_chars": 3, "min_count": 1},
 )
 def make_lexicon_ruler(nlp: Language, name: str, labels: List[str], min_chars: int, min_count: int) -> "LexiconRuler":
-    return LexiconRuler(name=name, labels=labels, min_chars=min_chars, min_count=min_count)
+    return LexiconRuler(nlp.tokenizer, name=name, labels=labels, min_chars=min_chars, min_count=min_count)
 
 
 class LexiconRuler(LearnedState):
@@ -165,13 +168,15 @@ class LexiconRuler(LearnedState):
 
     state_name, state_file = "lexicon", "lexicon.json"
 
-    def __init__(self, name: str, labels: List[str], min_chars: int, min_count: int) -> None:
+    def __init__(self, tokenizer: Callable[[str], Doc], name: str, labels: List[str], min_chars: int,
+                 min_count: int) -> None:
+        self.tokenizer = tokenizer
         self.name = name
         self.labels = labels
         self.min_chars = min_chars
         self.min_count = min_count
         self.lexicon: Dict[str, str] = {}
-        self._pattern: Optional[re.Pattern] = None
+        self._matcher: Optional[PhraseMatcher] = None
 
     def initialize(self, get_examples: Callable[[], Iterable[Example]], *, nlp: Optional[Language] = None) -> None:
         counts: Dict[Tuple[str, str], int] = {}
@@ -188,18 +193,24 @@ class LexiconRuler(LearnedState):
         logger.info("[%s] %d names seen at least %d times", self.name, len(self.lexicon), self.min_count)
 
     def set_lexicon(self, lexicon: Dict[str, str]) -> None:
+        """Match the names on ``NORM`` (what char_features writes: simplified, half-width, lower case), so one
+        lexicon serves both scripts."""
         self.lexicon = lexicon
-        names = sorted(lexicon, key=len, reverse=True)
-        self._pattern = re.compile("|".join(re.escape(n) for n in names)) if names else None
+        self._matcher = PhraseMatcher(self.tokenizer.vocab, attr="NORM")
+        for label in sorted(set(lexicon.values())):
+            self._matcher.add(label, [self._name_doc(name) for name, of in lexicon.items() if of == label])
+
+    def _name_doc(self, name: str) -> Doc:
+        return char_features(self.tokenizer(name))  # the norms the pipeline's docs get
 
     def __call__(self, doc: Doc) -> Doc:
-        if self._pattern is None:
+        if self._matcher is None:
             return doc
-        spans = (
-            doc.char_span(*match.span(), label=self.lexicon[match.group()], alignment_mode="strict")
-            for match in self._pattern.finditer(normalize_text(doc.text))
-        )
-        return merge_entities(doc, [span for span in spans if span is not None])
+        found: List[Span] = []
+        for label_id, start, end in sorted(self._matcher(doc), key=lambda m: (m[1], m[1] - m[2])):
+            if not found or start >= found[-1].end:  # leftmost, then longest: no overlaps
+                found.append(Span(doc, start, end, label=label_id))
+        return merge_entities(doc, found)
 
     # serialisation (LearnedState) ---------------------------------------------------------------
     def _write_state(self) -> bytes:
