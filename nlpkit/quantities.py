@@ -76,7 +76,7 @@ _CURRENCY_SIGN = r"(?:us\$|[$¥€£])"
 
 
 @lru_cache(maxsize=1)
-def finder() -> re.Pattern:
+def quantity_regex() -> re.Pattern:
     """Regular expression for the regular core of QUANTITY spans (on the normalised, space-bridged text)."""
     num, unit = rf"{_SIGN}?{_NUMERAL}", unit_pattern()
     single = (
@@ -165,7 +165,7 @@ def find_quantities(text: str) -> Iterator[Tuple[int, int]]:
     codes = [m.span() for m in _URL.finditer(folded)] if "/" in folded or "www" in folded else []
     idioms = [m.span() for m in _IDIOM_MAGNITUDE.finditer(folded)]
     quoted = [m.span() for m in _QUOTED_NAME.finditer(folded)] if "“" in folded or '"' in folded else []
-    pattern, taken = finder(), 0
+    pattern, taken = quantity_regex(), 0
     for match in pattern.finditer(folded):
         start, end = match.span()
         if start < taken:

@@ -16,3 +16,15 @@ def test_jieba_baseline_writes_records_with_values_read_by_cn2an():
     assert record == {"id": "b", "sentences": [], "entities": [
         {"start": 0, "end": 6, "label": "ORG"},
         {"start": 13, "end": 16, "label": "QUANTITY", "value": 19, "unit": "件", "approx": False}]}
+
+
+def test_a_baseline_left_out_is_named_with_the_reason(monkeypatch):
+    import sys
+
+    from nlpkit.evaluation.baselines import baseline_systems
+
+    monkeypatch.setitem(sys.modules, "jieba", None)  # as if the baselines extra were not installed
+    systems, notes = baseline_systems([])
+    assert systems == {}
+    assert any("jieba is not installed" in n and "nlpkit[baselines]" in n for n in notes)
+    assert any(n.startswith("tfidf+LR sentences left out: no corpus") for n in notes)
