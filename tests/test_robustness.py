@@ -98,6 +98,12 @@ print(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss)
 """
 
 
+def peak_rss_kb(probe: str, size: int) -> int:
+    """Peak resident memory (kB) of a fresh interpreter running ``probe`` with ``size`` as its argument."""
+    out = subprocess.run([sys.executable, "-c", probe, str(size)], capture_output=True, text=True, check=True)
+    return int(out.stdout.strip())
+
+
 MULTI_MB_PROBE = """
 import resource, sys, spacy
 from nlpkit.streaming import process
@@ -114,24 +120,14 @@ print(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss)
 def test_a_multi_megabyte_document_streams_in_pieces():
     """0.27 MB and 2.7 MB of text in the default pieces of 100,000 characters (the fast components, so the test
     takes seconds): the peak grows by about the text (6 MB here), where batches of 16 whole pieces added 17 MB."""
-    def peak_kb(lines: int) -> int:
-        out = subprocess.run([sys.executable, "-c", MULTI_MB_PROBE, str(lines)], capture_output=True, text=True,
-                             check=True)
-        return int(out.stdout.strip())
-
-    small, large = peak_kb(1_000), peak_kb(10_000)
+    small, large = peak_rss_kb(MULTI_MB_PROBE, 1_000), peak_rss_kb(MULTI_MB_PROBE, 10_000)
     assert large - small < 10_000, (small, large)
 
 
 def test_memory_is_bounded_by_the_piece_not_the_document():
     """The shipped pipeline on a 4,200- and an 84,000-character document in pieces of 2,000: the peak grows by
     the text and its record, not by the pieces in flight (batches of 16 pieces added about 32 MB here)."""
-    def peak_kb(sentences: int) -> int:
-        out = subprocess.run([sys.executable, "-c", MEMORY_PROBE, str(sentences)], capture_output=True, text=True,
-                             check=True)
-        return int(out.stdout.strip())
-
-    small, large = peak_kb(200), peak_kb(4_000)
+    small, large = peak_rss_kb(MEMORY_PROBE, 200), peak_rss_kb(MEMORY_PROBE, 4_000)
     assert large - small < 15_000, (small, large)
 
 
