@@ -17,6 +17,7 @@ from typing import List, Optional, Type
 
 import typer
 from rich.console import Console
+from rich.markup import escape
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
 
 HELP_OPTIONS = {"help_option_names": ["-h", "--help"]}
@@ -69,7 +70,7 @@ CORPUS_OPTION = typer.Option(Path("corpus"), "--corpus", metavar="DIR", envvar="
 
 def fail(message: str, code: int = 2) -> None:
     """One clear line on stderr and a non-zero exit, never a traceback."""
-    err.print(f"[red]error:[/red] {message}", highlight=False, soft_wrap=True)
+    err.print(f"[red]error:[/red] {escape(message)}", highlight=False, soft_wrap=True)
     raise typer.Exit(code)
 
 
@@ -118,7 +119,7 @@ def extract(
         for item in read_files(inputs.files, errors.value, input_format.value):
             if isinstance(item, Document):
                 if "\ufffd" in item.text and errors is Decoding.replace:
-                    err.print(f"warning: {item.source}: undecodable bytes replaced", highlight=False)
+                    err.print(f"warning: {item.source}: undecodable bytes replaced", markup=False, highlight=False)
                 stdin_records += item.source.startswith("<stdin>:")
                 yield item.id, item.text
             elif on_error is OnError.skip:
@@ -157,16 +158,16 @@ def extract(
     except WorkerError as error:
         fail(f"{error} after {plural(done, 'document')}; no output file was written", 3)
     for message in failures:
-        err.print(f"skipped: {message}", highlight=False)
+        err.print(f"skipped: {message}", markup=False, highlight=False)
     if stdin_records:
         err.print(f"stdin read as JSONL ({plural(stdin_records, 'record')}; --input-format text reads it as one text)",
-                  highlight=False)
+                  markup=False, highlight=False)
     if inputs.skipped:
-        err.print(inputs.summary(), highlight=False, soft_wrap=True)
+        err.print(inputs.summary(), markup=False, highlight=False, soft_wrap=True)
     seconds = time.perf_counter() - started
     summary = (f"{plural(done, 'document')}, {chars:,} characters extracted in {seconds:.1f} s "
                f"({chars / max(seconds, 1e-9):,.0f} chars/s)")
-    err.print(summary + (f", {len(failures)} skipped" if failures else ""), highlight=False, soft_wrap=True)
+    err.print(summary + (f", {len(failures)} skipped" if failures else ""), markup=False, highlight=False, soft_wrap=True)
     if failures:
         raise typer.Exit(1)
 
@@ -194,7 +195,7 @@ def extract_on_dask(paths: List[str], output: Optional[str], output_format: Outp
                 output_format=output_format.value, errors=errors.value, on_error=on_error.value,
                 partition_bytes=int(partition_mb * 1_000_000),
                 on_progress=lambda done, total: progress.update(task, completed=done, total=total),
-                on_dashboard=lambda link: err.print(f"Dask dashboard: {link}", highlight=False),
+                on_dashboard=lambda link: err.print(f"Dask dashboard: {link}", markup=False, highlight=False),
             )
         except InputError as error:
             fail(str(error))
@@ -203,15 +204,15 @@ def extract_on_dask(paths: List[str], output: Optional[str], output_format: Outp
         except KeyboardInterrupt:
             fail(f"interrupted; the partitions done are listed in {output}/manifest.json and a rerun resumes", 130)
     for message in summary.skipped:
-        err.print(f"skipped: {message}", highlight=False)
+        err.print(f"skipped: {message}", markup=False, highlight=False)
     for where in summary.duplicate_ids:
-        err.print(f"warning: duplicate id {where}", highlight=False)
+        err.print(f"warning: duplicate id {where}", markup=False, highlight=False)
     if summary.unread:
-        err.print(f"not read: {', '.join(summary.unread)}", highlight=False, soft_wrap=True)
+        err.print(f"not read: {', '.join(summary.unread)}", markup=False, highlight=False, soft_wrap=True)
     rate = summary.characters / max(summary.seconds, 1e-9)
     err.print(f"{plural(summary.documents, 'document')}, {summary.characters:,} characters in "
               f"{plural(summary.partitions, 'partition')} ({summary.reused} reused from an earlier run) in "
-              f"{summary.seconds:.1f} s ({rate:,.0f} chars/s) -> {output}", highlight=False, soft_wrap=True)
+              f"{summary.seconds:.1f} s ({rate:,.0f} chars/s) -> {output}", markup=False, highlight=False, soft_wrap=True)
     if summary.skipped:
         raise typer.Exit(1)
 
@@ -244,14 +245,14 @@ def train(
         if not config.exists():
             config = model_path() / "config.cfg"
             err.print(f"no configs/pipeline.cfg here: training with the shipped pipeline's config ({config})",
-                      highlight=False, soft_wrap=True)
+                      markup=False, highlight=False, soft_wrap=True)
     if not config.exists():
         fail(f"{config}: no such config")
     try:
         overrides = parse_config_overrides(ctx.args)
     except SystemExit:
         fail(f"cannot read the overrides {' '.join(ctx.args)} (write them as --section.key value)")
-    err.print(f"checking the corpus at {corpus}", highlight=False)
+    err.print(f"checking the corpus at {corpus}", markup=False, highlight=False)
     try:
         problems = validate(corpus)
     except CorpusError as error:
@@ -260,14 +261,14 @@ def train(
         fail(f"the corpus has {plural(len(problems), 'problem')}; run `nlpkit corpus validate {corpus}`")
     try:
         scores = train_pipeline(config, corpus, output, overrides=overrides, ship=ship,
-                                report=lambda line: err.print(line, highlight=False, soft_wrap=True))
+                                report=lambda line: err.print(line, markup=False, highlight=False, soft_wrap=True))
     except TrainingError as error:
         fail(str(error))
     for key, value in scores.items():
-        err.print(f"{key}: {value:.3f}", highlight=False)
+        err.print(f"{key}: {value:.3f}", markup=False, highlight=False)
     err.print(f"model-best: {output / 'model-best'}" + (" (shipped)" if ship else
               "; load it with nlpkit.load(...) or --model, or retrain with --ship to make it the default"),
-              highlight=False, soft_wrap=True)
+              markup=False, highlight=False, soft_wrap=True)
 
 
 @app.command()
@@ -324,7 +325,7 @@ def evaluate(
                 test = [convert_script(r, script.value) for r in test]
             baselines, notes = baseline_systems(train)
             for note in notes:
-                err.print(f"note: {note}", highlight=False, soft_wrap=True)
+                err.print(f"note: {note}", markup=False, highlight=False, soft_wrap=True)
             results, predictions = evaluate_systems(test, {"nlpkit": pipeline_system(nlp), **baselines})
     except (ModelError, CorpusError) as error:
         fail(str(error))
@@ -378,7 +379,7 @@ def bench(
         texts = bench_texts(paths or ["seeds"], chars)
     except InputError as error:
         fail(f"{error} (give .txt or .jsonl files to time)")
-    progress = lambda line: err.print(line, highlight=False)  # noqa: E731
+    progress = lambda line: err.print(line, markup=False, highlight=False)  # noqa: E731
     figures = run_bench(target, texts, report=progress)
     figures["source"] = " ".join(paths or ["seeds"])
     if dask:
@@ -417,7 +418,7 @@ def package(
         pipeline = Path(work) / "pipeline"
         shutil.copytree(target, pipeline)
         (pipeline / "LICENSE").write_text((resources.files("nlpkit") / "resources" / "LICENSE").read_text(), encoding="utf-8")
-        err.print(f"building {MODEL_NAME} {__version__} from {target}", highlight=False, soft_wrap=True)
+        err.print(f"building {MODEL_NAME} {__version__} from {target}", markup=False, highlight=False, soft_wrap=True)
         built = subprocess.run(
             [sys.executable, "-m", "spacy", "package", str(pipeline), work, "--name", MODEL_NAME.removeprefix("zh_"),
              "--version", __version__, "--build", "wheel", "--force"], capture_output=True, text=True)
@@ -426,7 +427,7 @@ def package(
             fail(f"spacy package failed: {(built.stderr or built.stdout).strip().splitlines()[-1:]}")
         wheel = output / wheels[-1].name
         shutil.move(str(wheels[-1]), wheel)
-    err.print(f"built {wheel}", highlight=False, soft_wrap=True)
+    err.print(f"built {wheel}", markup=False, highlight=False, soft_wrap=True)
 
 
 @corpus_app.command("validate")
@@ -442,10 +443,10 @@ def corpus_validate(
     except CorpusError as error:
         fail(str(error))
     for problem in problems:
-        err.print(str(problem), highlight=False, soft_wrap=True)
+        err.print(str(problem), markup=False, highlight=False, soft_wrap=True)
     if problems:
         fail(f"{len(problems)} problems", 1)
-    err.print("corpus is valid", highlight=False)
+    err.print("corpus is valid", markup=False, highlight=False)
 
 
 @corpus_app.command("label-config")
@@ -480,11 +481,11 @@ def corpus_import(
         fail(f"{export}: not a Label Studio JSON export (a list of tasks)")
     records, problems, unannotated = records_from_export(tasks)
     for problem in problems:
-        err.print(problem, highlight=False, soft_wrap=True)
+        err.print(problem, markup=False, highlight=False, soft_wrap=True)
     if problems:
         fail(f"{plural(len(problems), 'problem')}; fix them in Label Studio and export again; nothing was written", 1)
     if unannotated:
-        err.print(f"left out, not annotated yet: {', '.join(unannotated)}", highlight=False, soft_wrap=True)
+        err.print(f"left out, not annotated yet: {', '.join(unannotated)}", markup=False, highlight=False, soft_wrap=True)
     if not records:
         fail(f"{export}: no annotated task")
     try:
@@ -501,7 +502,7 @@ def corpus_import(
         with AtomicOutput(splits_path) as stream:
             json.dump(split, stream, ensure_ascii=False, indent=1)
     err.print(f"{plural(len(records), 'report')} written to {output}"
-              + (f"; {test} held out as test in {splits_path}" if test else ""), highlight=False, soft_wrap=True)
+              + (f"; {test} held out as test in {splits_path}" if test else ""), markup=False, highlight=False, soft_wrap=True)
 
 
 def main() -> None:

@@ -102,6 +102,13 @@ def test_cli_round_trip_into_a_valid_corpus(record, tmp_path):
     assert json.loads((corpus / "splits.json").read_text(encoding="utf-8")) == {"dev": [], "test": ["mine"]}
     validated = run("corpus", "validate", str(corpus))
     assert validated.returncode == 0, validated.stderr.decode()
+    unlabelled = [accepted(t) for t in json.loads(tasks_path.read_text(encoding="utf-8"))]
+    result = unlabelled[0]["annotations"][0]["result"]
+    result[:] = [r for r in result if not (r["from_name"] == "section" and r["value"]["start"] == 0)]
+    export.write_text(json.dumps(unlabelled), encoding="utf-8")
+    refused = run("corpus", "import", str(export), "-o", str(corpus / "other.jsonl"))
+    assert refused.returncode == 1 and not (corpus / "other.jsonl").exists()
+    assert b"sentence [0:" in refused.stderr  # offsets in brackets survive the console's markup
     export.write_text("{oops", encoding="utf-8")
     bad = run("corpus", "import", str(export), "-o", str(corpus / "other.jsonl"))
     assert bad.returncode == 2 and b"not a Label Studio JSON export" in bad.stderr and not (corpus / "other.jsonl").exists()

@@ -48,7 +48,10 @@ def jieba_system(records: Sequence[dict]) -> List[dict]:
 
     Value, unit and approx as a jieba user gets them: cn2an on the numeral word (its approximators stripped),
     the measure word (or ``%``) as the unit."""
+    import jieba
     import jieba.posseg as pseg
+
+    jieba.setLogLevel(60)  # its dictionary-loading messages are not the evaluation's
 
     numeral = re.compile(rf"(?P<approx>{APPROX_PREFIX})?(?P<num>.+?)(?P<more>余|多)?(?P<pct>%|％)?")
 
