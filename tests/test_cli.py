@@ -273,3 +273,11 @@ def test_parquet_output_is_typed_and_needs_a_file(tmp_path):
     assert row["id"] == "stdin" and row["entities"][0]["value"] == 320000000.0
     refused = run("extract", "-", "--format", "parquet", stdin="下拨资金。".encode())
     assert refused.returncode == 2 and b"give -o FILE" in refused.stderr
+
+
+def test_messages_keep_their_brackets():
+    """Install hints name extras in brackets; the console must not read them as markup."""
+    code = ("import typer\nfrom nlpkit.cli import fail\ntry:\n    fail(\"pip install 'nlpkit[dask]'\")\n"
+            "except typer.Exit as stop:\n    raise SystemExit(stop.exit_code)")
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
+    assert result.returncode == 2 and "pip install 'nlpkit[dask]'" in result.stderr
