@@ -177,3 +177,15 @@ def test_recognizers_text_end_to_end_through_the_shipped_pipeline():
     assert sum(r.right for r in units) / sum(r.expected for r in units) >= 0.90
     assert rows["Number_NumberModel.json"].right_when_found >= 0.95
     assert sum(len(r.false) for r in rows.values()) <= 4
+
+
+def test_long_financial_numerals_are_found_in_linear_time():
+    """A run of 大写 numerals once matched 2ⁿ ways: 11 s for a 12-digit amount, doubling with every character."""
+    import time
+
+    amount = cn2an.an2cn(999999999999, "up")  # 玖仟玖佰玖拾玖亿玖仟玖佰玖拾玖万玖仟玖佰玖拾玖
+    text = f"合同金额人民币{amount}{amount[:12]}元整，同比有所增长。"
+    started = time.perf_counter()
+    found = [text[s:e] for s, e in find_quantities(text)]
+    assert time.perf_counter() - started < 0.5
+    assert found == [amount + amount[:12] + "元"]
