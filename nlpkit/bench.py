@@ -157,8 +157,10 @@ def dask_figures(model: Path, texts: List[str], report=print) -> Dict[str, float
                                 for n in range(OVERHEAD_TASKS)), encoding="utf-8")
         partition_bytes = max(1, source.stat().st_size // 16)
         for workers in (1, 2):
-            with LocalCluster(n_workers=workers, threads_per_worker=1, processes=True, dashboard_address=":0",
-                              silence_logs=logging.ERROR) as cluster:
+            with distributed.environment_restored(), LocalCluster(
+                n_workers=workers, threads_per_worker=1, processes=True, dashboard_address=":0",
+                silence_logs=logging.ERROR,
+            ) as cluster:
                 def run(paths: List[str], out: str, size: int, address: str = cluster.scheduler_address) -> None:
                     distributed.extract(paths, Path(tmp) / out, scheduler=address, model=model, partition_bytes=size)
 

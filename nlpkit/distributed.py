@@ -301,9 +301,24 @@ def _client(scheduler: Optional[str], n_workers: Optional[int]):
         with client:
             yield client
         return
-    with LocalCluster(n_workers=n_workers or os.cpu_count() or 1, threads_per_worker=1, processes=True,
-                      dashboard_address=":0", silence_logs=logging.ERROR) as cluster, Client(cluster) as client:
+    with environment_restored(), LocalCluster(
+        n_workers=n_workers or os.cpu_count() or 1, threads_per_worker=1, processes=True, dashboard_address=":0",
+        silence_logs=logging.ERROR,
+    ) as cluster, Client(cluster) as client:
         yield client
+
+
+@contextmanager
+def environment_restored():
+    """Give this process its environment back after a LocalCluster: distributed sets its workers' variables
+    (MALLOC_TRIM_THRESHOLD_=65536, OMP_NUM_THREADS=1, PYTHONHASHSEED…) in the parent's os.environ and leaves them
+    there, where they slow down or change whatever the caller starts next (a subprocess ran 3× slower)."""
+    saved = dict(os.environ)
+    try:
+        yield
+    finally:
+        os.environ.clear()
+        os.environ.update(saved)
 
 
 def _fingerprint(piece: Slice) -> list:

@@ -24,8 +24,9 @@ SEEDS = sorted((ROOT / "seeds").glob("*.txt"))
 
 @pytest.fixture(scope="module")
 def cluster():
-    with LocalCluster(n_workers=2, threads_per_worker=1, processes=True, dashboard_address=":0",
-                      silence_logs=40) as local, Client(local) as client:
+    with distributed.environment_restored(), LocalCluster(
+        n_workers=2, threads_per_worker=1, processes=True, dashboard_address=":0", silence_logs=40,
+    ) as local, Client(local) as client:
         yield local.scheduler_address, client
 
 
@@ -113,6 +114,12 @@ def test_parquet_rows_are_the_records(cluster, shipped_nlp, tmp_path):
     quantities = [(e["value"], e["value_range"]) for e in table[0]["entities"] if e["label"] == "QUANTITY"]
     expected = [e["value"] for e in record["entities"] if e["label"] == "QUANTITY"]
     assert [r if v is None and r else v for v, r in quantities] == expected
+
+
+def test_a_local_cluster_leaves_the_environment_as_it_was(tmp_path):
+    before = dict(os.environ)
+    distributed.extract([str(SEEDS[0])], tmp_path, n_workers=1)
+    assert dict(os.environ) == before  # distributed sets MALLOC_TRIM_THRESHOLD_ and friends for its workers
 
 
 def test_a_bag_of_documents(cluster, tmp_path):
