@@ -238,8 +238,13 @@ def iter_pieces(record: dict, max_chars: int) -> Iterable[dict]:
     if max_chars <= 0 or not sentences:
         yield record
         return
+    k = 0  # pieces and sentences are both in text order: one pass over the sentences
     for cut_start, cut_end in pieces(record["text"], max_chars):
-        group = [s for s in sentences if cut_start <= s["start"] and s["end"] <= cut_end]
+        group: List[dict] = []
+        while k < len(sentences) and sentences[k]["end"] <= cut_end:
+            if sentences[k]["start"] >= cut_start:
+                group.append(sentences[k])
+            k += 1
         if not group:
             continue
         lo, hi = group[0]["start"], group[-1]["end"]

@@ -25,7 +25,9 @@ from typing import Callable, Dict, Iterator, List, Optional, Sequence, Tuple, Un
 from distributed import WorkerPlugin
 
 from . import __version__, as_document, load
-from .io import AtomicOutput, Document, Failure, InputError, find_inputs, read_jsonl, read_text_file
+from .io import (
+    AtomicOutput, Document, Failure, InputError, find_inputs, read_jsonl, read_text_file, without_repeated_ids,
+)
 from .streaming import WorkerError, process
 from .writers import BINARY_FORMATS, writer_for
 
@@ -155,22 +157,21 @@ def run_partition(name: str, source: Union[List[Slice], list], output_dir: str, 
 
 def _documents_of(name: str, source: list, errors: str) -> Iterator[Union[Document, Failure]]:
     """The documents of a partition, with ids unique within it (a repeated id is a failure, as on one machine)."""
-    seen = set()
+    return without_repeated_ids(_partition_items(name, source, errors))
+
+
+def _partition_items(name: str, source: list, errors: str) -> Iterator[Union[Document, Failure]]:
     for n, item in enumerate(source):
         if isinstance(item, Slice):
-            found = read_jsonl(item.path, errors, item.start, item.end, item.first_line) \
-                if item.path.lower().endswith(".jsonl") else [read_text_file(item.path, errors)]
+            if item.path.lower().endswith(".jsonl"):
+                yield from read_jsonl(item.path, errors, item.start, item.end, item.first_line)
+            else:
+                yield read_text_file(item.path, errors)
         else:
             try:
-                found = [Document(*as_document(n, item, prefix=name), f"{name}[{n}]")]
+                yield Document(*as_document(n, item, prefix=name), f"{name}[{n}]")
             except TypeError as error:
-                found = [Failure(f"{name}[{n}]", str(error))]
-        for document in found:
-            if isinstance(document, Document) and document.id in seen:
-                document = Failure(document.source, f"{document.source}: duplicate id {document.id!r}")
-            elif isinstance(document, Document):
-                seen.add(document.id)
-            yield document
+                yield Failure(f"{name}[{n}]", str(error))
 
 
 def extract(

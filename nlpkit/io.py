@@ -9,7 +9,7 @@ import sys
 import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import IO, Iterator, List, Optional, Sequence, Tuple, Union
+from typing import IO, Iterable, Iterator, List, Optional, Sequence, Tuple, Union
 
 from charset_normalizer import from_bytes
 
@@ -148,15 +148,19 @@ def read_files(files: Sequence[str], errors: str = "strict", stdin_format: str =
         stdin_format: ``text`` reads stdin as one document, ``jsonl`` as records, ``auto`` as records when
             every non-empty line is a JSON object with a ``text`` (the documents' ``source`` tells which).
     """
+    return without_repeated_ids(result for item in files for result in _read_one(item, errors, stdin_format))
+
+
+def without_repeated_ids(items: Iterable[Union[Document, Failure]]) -> Iterator[Union[Document, Failure]]:
+    """The items in order, a document whose id came before turned into a Failure (one record per id)."""
     seen_ids = set()
-    for item in files:
-        for result in _read_one(item, errors, stdin_format):
-            if isinstance(result, Document):
-                if result.id in seen_ids:
-                    yield Failure(result.source, f"{result.source}: duplicate id {result.id!r}")
-                    continue
-                seen_ids.add(result.id)
-            yield result
+    for item in items:
+        if isinstance(item, Document):
+            if item.id in seen_ids:
+                yield Failure(item.source, f"{item.source}: duplicate id {item.id!r}")
+                continue
+            seen_ids.add(item.id)
+        yield item
 
 
 def _read_one(item: str, errors: str, stdin_format: str) -> Iterator[Union[Document, Failure]]:
