@@ -1,6 +1,6 @@
 import cn2an
 import pytest
-from hypothesis import given, settings
+from hypothesis import assume, given, settings
 from hypothesis import strategies as st
 
 from nlpkit.quantities import Quantity, find_quantities, parse_quantity
@@ -141,6 +141,11 @@ def _extracted(text: str):
 @given(st.integers(min_value=10, max_value=10**12 - 1), st.sampled_from(["low", "up"]), st.sampled_from(UNITS),
        st.sampled_from(APPROX))
 def test_chinese_numerals_in_a_sentence_come_back(number, case, unit, approx):
+    if unit[0] in "万亿":
+        # Before 万元/亿元 a large numeral has no single reading (一千亿零一万元 is 1000亿 + 1万 元; 一百二十五亿万元
+        # holds the idiom 亿万): reports write 3200万元, so the multiplier units take a count below 10,000.
+        number %= 10_000
+        assume(number >= 10)
     numeral = cn2an.an2cn(number, case)
     surface, got = _extracted(f"全年累计完成{approx}{numeral}{unit}，同比有所增长。")
     assert surface == approx + numeral + unit
