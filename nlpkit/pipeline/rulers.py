@@ -19,6 +19,7 @@ from spacy.training import Example
 from spacy.matcher import PhraseMatcher
 from spacy.util import filter_spans, logger
 
+from .. import places
 from ..quantities import find_quantities
 from ..text import normalize_text
 from .features import char_features
@@ -26,14 +27,23 @@ from .serialization import LearnedState
 
 Finder = Callable[[str], Iterable[Tuple[int, int]]]
 
-# Only a bare jurisdiction (市, xx县, 国务院): a named place (衡山县) is left to the NER, since a rule for it would
-# take the verb before the body as the name (发挥区安委办, 提请州委): with it, ORG F of the LORO fold models on the
-# non-test reports was 0.767, without it 0.782.
-JURISDICTION = r"(?:国务院|(?:xx|XX)?[省市县区州镇乡]|xx|XX)"
+# A bare jurisdiction (市, xx县, 国务院) or a place of the gazetteer (nlpkit.places) before a body word. Named
+# places come from the gazetteer only: a free "any characters + 县" rule took the verb before the body as the name
+# (发挥区安委办, 提请州委).
+JURISDICTION = r"(?:国务院|自治区|自治州|(?:xx|XX)?[省市县区州镇乡]|xx|XX)"
 LOCAL_BODY = (
     r"(?:应急管理局|应急管理厅|应急局|应急厅|安委会办公室|安委会|安委办|减灾委|防指|森防指|防汛抗旱指挥部|"
-    r"委常委会|委办|政府办|委|政府|人民政府|人大常委会|人大|政协|纪委|消防救援支队|消防救援大队|森林消防支队|消防支队|公安分局|公安局)"
+    r"委员会|党委|委常委会|委办|政府办|委|政府|人民政府|人大常委会|人大|政协|纪委|消防救援支队|消防救援大队|"
+    r"森林消防支队|消防支队|公安分局|公安局|"
+    # a department by its short name (住建局, 市场监管局), but not 格局, 全局, 布局, 大局
+    r"(?:(?!委|政府)[\u4e00-\u9fff]){1,5}?(?<![格全布棋大当结开新])局)"
 )
+OFFICE = r"(?:办公室|办公厅)?"  # a body's office is a body of its own (县政府办公室)
+CONGRESS = r"第?[一二三四五六七八九十]+届(?:人民代表大会|人大)(?:常委会)?"
+# Named institutions: a place or its short form (河北, 保定) and at most six more characters before the kind of
+# institution (河北农业大学, 保定日报, 安国市医院).
+INSTITUTION = "大学|学院|中学|小学|高中|幼儿园|中医院|医院|博物馆|博物院|纪念馆|研究院|研究所|实验室|日报|电视台"
+NAME_CHARACTER = r"[^\s的和与及在是为将对把从向、，。；：！？“”《》（）,.;:!?\"()]"  # normalised text: ASCII punctuation
 MEASURE_HEADS = (
     "工作法|行动|机制|体系|制度|工程|措施|清单|模式|活动|改革|专项整治|预案|任务|战略|倡议|规划|方案|计划|政策|试点"
 )
@@ -70,14 +80,54 @@ def quantity_finder() -> Finder:
     return QuantityFinder()
 
 
+def place_pattern() -> str:
+    """One or more places of the gazetteer in a row (河北省保定市, 保定市满城区)."""
+    return rf"(?:{places.alternation(places.place_names())})+"
+
+
 @spacy.registry.misc("nlpkit.org_finder.v1")
 def org_finder() -> Finder:
-    """Standing national bodies by name, and local bodies: bare jurisdiction + a body word (市安委办, xx县应急管理局).
-
-    A body followed by 委员/会议 is a person or a meeting, not the body (区委委员, 市政府会议)."""
+    """Standing national bodies by name, and local bodies: a place of the gazetteer or a bare jurisdiction + a body
+    word (高阳县人民政府, 中共河北省委, 市安委办, 县住建局), and people's congresses with their term (河南省第十四届
+    人民代表大会, 县十六届人大). A body inside a role or a meeting is still the body (县政协委员 → 县政协,
+    ANNOTATION.md v1.2)."""
     names = "|".join(re.escape(n) for n in org_names())
-    body = re.compile(rf"(?:{names})|{JURISDICTION}{LOCAL_BODY}(?![\u4e00-\u9fff]{{0,1}}(?:委员|会议))")
+    place = place_pattern()
+    body = re.compile(
+        rf"(?:{place}|{JURISDICTION}){CONGRESS}|(?:中共)?{place}{LOCAL_BODY}{OFFICE}|(?:{names})|"
+        rf"{JURISDICTION}(?![域级]){LOCAL_BODY}{OFFICE}"
+    )
     return PatternFinder((body, 0))
+
+
+@spacy.registry.misc("nlpkit.institution_finder.v1")
+def institution_finder() -> Finder:
+    """Schools, hospitals, museums, institutes and newspapers named after a place of the gazetteer (北京中医药大学,
+    河南博物院, 吉林日报, 保定市第28中学)."""
+    stems = places.alternation(places.place_stems())
+    named = re.compile(rf"(?:{place_pattern()}|{stems}){NAME_CHARACTER}{{0,6}}?(?:{INSTITUTION})")
+    return PatternFinder((named, 0))
+
+
+class MeasureFinder:
+    """Policy documents in 《》 and quoted names with a head word; a title in 《》 that also stands on a line of its
+    own is the document's own title (a covering notice's 关于印发《…》的通知 above the document), not a MEASURE."""
+
+    titled = re.compile(r"《\s*([^《》\s][^《》\n]{0,38}[^《》\s])\s*》")
+    quoted = re.compile(rf"(?:“[^“”\n]{{1,16}}”|\"[^\"\n]{{1,16}}\")(?:工作)?(?:{MEASURE_HEADS})")
+
+    line = re.compile(r"^[^\S\n]*(\S[^\n]*?)[^\S\n]*$", re.MULTILINE)
+
+    def __call__(self, text: str) -> List[Tuple[int, int]]:
+        titles = list(self.titled.finditer(text))
+        if titles:
+            names = {m.group(1) for m in titles}
+            own = {m.group(1) for m in self.line.finditer(text) if m.group(1) in names
+                   and not text[max(0, m.start() - 20) : m.start()].rstrip().endswith("《")
+                   and not text[m.end() : m.end() + 20].lstrip().startswith("》")}
+            titles = [m for m in titles if m.group(1) not in own]
+        found = [m.span(1) for m in titles]
+        return found + [m.span() for m in self.quoted.finditer(text)]
 
 
 @spacy.registry.misc("nlpkit.measure_finder.v1")
@@ -86,9 +136,7 @@ def measure_finder() -> Finder:
 
     Some sources put a title on its own line inside the brackets (《⏎公司法⏎》): the padding stays outside the
     span. Quotes may be typographic or ASCII (full-width ＂ reads as ASCII in the normalised text)."""
-    titled = re.compile(r"《\s*([^《》\s][^《》\n]{0,38}[^《》\s])\s*》")
-    quoted = re.compile(rf"(?:“[^“”\n]{{1,16}}”|\"[^\"\n]{{1,16}}\")(?:工作)?(?:{MEASURE_HEADS})")
-    return PatternFinder((titled, 1), (quoted, 0))
+    return MeasureFinder()
 
 
 def merge_entities(doc: Doc, found: List[Span], replace_label: Optional[str] = None) -> Doc:

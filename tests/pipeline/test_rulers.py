@@ -1,4 +1,5 @@
 """The regex rulers (quantities, organisations, measures) and the lexicon ruler."""
+import pytest
 import spacy
 from spacy.training import Example
 
@@ -47,9 +48,11 @@ def test_org_and_measure_finders():
     nlp.add_pipe(
         "nlpkit_regex_ruler", name="measure", config={"label": "MEASURE", "finder": {"@misc": "nlpkit.measure_finder.v1"}}
     )
+    # ANNOTATION.md v1.2: a body inside a role or a meeting is tagged, the role or meeting is not.
     doc = nlp("市安委办和国务院印发《安全生产法》，开展“五进”活动，县委书记讲话，区委委员列席市政府会议。")
     assert [(e.text, e.label_) for e in doc.ents] == [
-        ("市安委办", "ORG"), ("国务院", "ORG"), ("安全生产法", "MEASURE"), ("“五进”活动", "MEASURE"), ("县委", "ORG")
+        ("市安委办", "ORG"), ("国务院", "ORG"), ("安全生产法", "MEASURE"), ("“五进”活动", "MEASURE"), ("县委", "ORG"),
+        ("区委", "ORG"), ("市政府", "ORG"),
     ]
     doc = nlp("修订《\n传染病防治法\n》，落实\"6.7.6\"工作任务和＂五进＂活动。")
     assert [(e.text, e.label_) for e in doc.ents] == [
@@ -80,3 +83,40 @@ def test_lexicon_ruler_learns_names_from_training_examples_and_round_trips(tmp_p
         assert [(e.text, e.label_) for e in loaded(text).ents] == [
             ("區應急管理局", "ORG"), ("安全生产责任制", "MEASURE")
         ], way
+
+
+def found_texts(finder_name: str, text: str) -> list:
+    finder = spacy.registry.misc.get(finder_name)()
+    return [text[start:end] for start, end in finder(text)]
+
+
+@pytest.mark.parametrize("text, names", [
+    # a place of the gazetteer before a body word, in a chain, with 中共, and a department by its short name
+    ("高阳县人民政府和衡山县防汛抗旱指挥部联合检查", ["高阳县人民政府", "衡山县防汛抗旱指挥部"]),
+    ("保定市满城区人民政府、中共河北省委、楚雄州应急管理局", ["保定市满城区人民政府", "中共河北省委", "楚雄州应急管理局"]),
+    ("县住建局、县市场监管局和县交通运输局", ["县住建局", "县市场监管局", "县交通运输局"]),
+    # congresses with their term; bodies inside roles; bare standing bodies
+    ("河南省第十四届人民代表大会第四次会议，县十六届人大", ["河南省第十四届人民代表大会", "县十六届人大"]),
+    ("政协委员和人大代表，县政协委员", ["政协", "人大", "县政协"]),
+    # words that are not bodies: 格局, 全局; a county name that reads as 和 + 县委 (和县); 区域
+    ("优化区域发展格局，县委统揽全局，市政府和县委部署", ["县委", "市政府", "县委"]),
+    # the finders read normalised text: traditional characters are converted before (RegexRuler), not here
+])
+def test_org_finder_anchors_bodies_at_places_and_jurisdictions(text, names):
+    assert found_texts("nlpkit.org_finder.v1", text) == names
+
+
+@pytest.mark.parametrize("text, names", [
+    ("与北京中医药大学、河北农业大学合作，河南博物院和吉林日报报道", ["北京中医药大学", "河北农业大学", "河南博物院", "吉林日报"]),
+    ("保定市第28中学和安国市医院", ["保定市第28中学", "安国市医院"]),
+    # no place before the institution word, or a verb or list between: nothing
+    ("新建一座眼科医院，扩大城市公立医院改革，与大学合作", []),
+])
+def test_institution_finder_needs_a_place(text, names):
+    assert found_texts("nlpkit.institution_finder.v1", text) == names
+
+
+def test_measure_finder_skips_the_documents_own_title_in_a_covering_notice():
+    text = "关于印发《衡山县2024年安全生产工作要点》的通知\n现将《衡山县2024年安全生产工作要点》印发给你们。\n" \
+           "衡山县2024年安全生产工作要点\n一、贯彻《安全生产法》\n修订《\n传染病防治法\n》"
+    assert found_texts("nlpkit.measure_finder.v1", text) == ["安全生产法", "传染病防治法"]
