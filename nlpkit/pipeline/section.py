@@ -26,6 +26,10 @@ from .serialization import LearnedState
 TOP_HEADING = re.compile(r"^\s*(?:[一二三四五六七八九十]+[、.．]|第[一二三四五六七八九十]+部分)")
 SUB_HEADING = re.compile(r"^\s*[（(][一二三四五六七八九十]+[）)]")
 POSITION_BINS = 10
+# A document of fewer sentences than this is an excerpt (a paragraph, a sentence), not a report: its sentences get
+# a feature of their own instead of a position, and decoding has no start prior (a report starts with its title).
+SHORT_DOCUMENT = 8
+EXCERPT_STRIDE = 40  # training adds an excerpt of the reports every this many sentences (1 to 7 sentences long)
 WHITESPACE_RUN = re.compile(r"\s\s+")
 DIGIT = re.compile(r"[0-9]")
 Row = Tuple[np.ndarray, np.ndarray]  # (feature indices, values) of one sentence or block
@@ -98,11 +102,11 @@ class SectionClassifier(LearnedState):
     # features -------------------------------------------------------------------------------------
     @property
     def n_columns(self) -> int:
-        return self.n_features + 3 * (self.n_features // 4) + POSITION_BINS + 2
+        return self.n_features + 3 * (self.n_features // 4) + POSITION_BINS + 3
 
     def _features(self, texts: Sequence[str]) -> Tuple[List[Row], List[Row], List[int]]:
         """Sparse rows of one document: per sentence, char 1–3-grams of the sentence (digits folded to 0, so any
-        count reads as a count), 1–2-grams of its top and sub heading, position, shape; per top-level block,
+        count reads as a count), 1–2-grams of its top and sub heading, position (or that the document is an excerpt), shape; per top-level block,
         1–2-grams of the whole block (what the block as a whole reports: done, wrong or to do); and each
         sentence's block. A block's row is built once and, the model being linear, scored once for all its
         sentences."""
@@ -124,7 +128,10 @@ class SectionClassifier(LearnedState):
                         offset + index: value for index, value in hashed_char_ngrams(heading, 2, heading_size).items()
                     }
                 features.update(headings[heading, offset])
-            features[dense_at + min(int(position * POSITION_BINS), POSITION_BINS - 1)] = 1.0
+            if len(texts) < SHORT_DOCUMENT:
+                features[dense_at + POSITION_BINS + 2] = 1.0
+            else:
+                features[dense_at + min(int(position * POSITION_BINS), POSITION_BINS - 1)] = 1.0
             if TOP_HEADING.match(text) or SUB_HEADING.match(text):
                 features[dense_at + POSITION_BINS] = 1.0
             if len(text) < 25:
@@ -150,12 +157,16 @@ class SectionClassifier(LearnedState):
         self.fit([[t for t, _ in d] for d in documents], [[l for _, l in d] for d in documents])
 
     def fit(self, documents: Sequence[Sequence[str]], labels: Sequence[Sequence[str]]) -> None:
-        """Fit the sentence model and the label transitions on whole documents."""
+        """Fit the sentence model on whole documents and on excerpts of them (so that a paragraph or a single
+        sentence is labelled by what it says), and the label transitions on whole documents."""
         from scipy import sparse  # training-only dependencies, kept off the loading path
         from sklearn.linear_model import LogisticRegression
 
+        excerpts = [(doc[start : start + length], doc_labels[start : start + length])
+                    for doc, doc_labels in zip(documents, labels)
+                    for start, length in excerpt_windows(len(doc))]
         rows = []
-        for doc in documents:
+        for doc in [*documents, *(text for text, _ in excerpts)]:
             sentence_rows, block_rows, blocks = self._features(doc)
             rows += [(np.concatenate([i, block_rows[b][0]]), np.concatenate([v, block_rows[b][1]]))
                      for (i, v), b in zip(sentence_rows, blocks)]
@@ -164,7 +175,7 @@ class SectionClassifier(LearnedState):
              np.cumsum([0] + [len(i) for i, _ in rows])),
             shape=(len(rows), self.n_columns),
         )
-        y = np.array([SENTENCE_LABELS.index(l) for doc in labels for l in doc])
+        y = np.array([SENTENCE_LABELS.index(l) for doc in [*labels, *(l for _, l in excerpts)] for l in doc])
         model = LogisticRegression(C=self.inverse_regularization, max_iter=2000, class_weight="balanced")
         model.fit(features, y)
         coef = np.zeros((len(SENTENCE_LABELS), features.shape[1]), dtype=np.float32)
@@ -197,7 +208,7 @@ class SectionClassifier(LearnedState):
         scores = np.stack([self.coef[:, index] @ values for index, values in rows]) + block_scores[blocks] + self.intercept
         emissions = scores - np.logaddexp.reduce(scores, axis=1, keepdims=True)
         trans = self.transition_weight * self.log_transitions
-        best = emissions[0] + self.transition_weight * self.log_start
+        best = emissions[0] + (self.transition_weight * self.log_start if len(texts) >= SHORT_DOCUMENT else 0.0)
         back = np.zeros((len(texts), len(SENTENCE_LABELS)), dtype=np.int64)
         for i in range(1, len(texts)):
             total = best[:, None] + trans
@@ -242,6 +253,13 @@ class SectionClassifier(LearnedState):
             self.intercept = arrays["intercept"]
             self.log_transitions = arrays["log_transitions"]
             self.log_start = arrays["log_start"]
+
+
+def excerpt_windows(n_sentences: int) -> Iterator[Tuple[int, int]]:
+    """(start, length) of the training excerpts of a document: one every ``EXCERPT_STRIDE`` sentences, of 1 to
+    ``SHORT_DOCUMENT - 1`` sentences in turn (deterministic, so training is reproducible)."""
+    for n, start in enumerate(range(0, n_sentences, EXCERPT_STRIDE)):
+        yield start, 1 + n % (SHORT_DOCUMENT - 1)
 
 
 def as_row(features: Dict[int, float], offset: int = 0) -> Row:
