@@ -1,5 +1,5 @@
 """Entity spans that keep to ANNOTATION.md: no whitespace or punctuation at either edge, no dotted codes as quantities,
-a measure's head word inside it."""
+a measure's head word inside it, a measure within one clause."""
 from __future__ import annotations
 
 import re
@@ -15,6 +15,10 @@ from .rulers import MEASURE_HEADS
 # A closing quote of the name, then the head word (ANNOTATION.md: “放管服”改革, 乡村振兴战略 are one span each).
 FOLLOWING_HEAD = re.compile(rf"”?(?:{MEASURE_HEADS})")
 HEAD_WINDOW = 5  # tokens read after a MEASURE: a quote and the longest head word
+# A named measure stays within a clause: 10 of 4,896 gold MEASUREs cross a comma, all quoted slogans
+# (“进一扇门，办所有事”); a statistical span running past one has run on into the sentence.
+CLAUSE_BREAK = frozenset("，。；;")
+OPENING_QUOTES = frozenset("“\"‘'「『")
 
 
 @Language.component("nlpkit_entity_trimmer", assigns=["doc.ents"])
@@ -23,11 +27,14 @@ def entity_trimmer(doc: Doc) -> Doc:
     an inner-quoted name such as ``“2614”工作法`` is kept whole. Spans left empty are dropped, and so are
     QUANTITY spans that are dotted codes (``“6.7.6”工作任务`` names a task; it counts nothing). A MEASURE
     stopped right before its head word is extended over it (``留抵退税`` + ``制度``), with the opening quote where
-    the name was quoted (``“放管服”改革``)."""
+    the name was quoted (``“放管服”改革``); one that runs past a clause break is cut there, unless it is a quoted
+    slogan."""
     ents, changed = [], False
     taken = {i for ent in doc.ents for i in range(ent.start, ent.end)}
     for ent in doc.ents:
         start, end = ent.start, ent.end
+        if ent.label_ == "MEASURE":
+            end = within_clause(ent)
         while start < end and has_bad_edge(doc[start:end].text):
             if has_bad_edge(doc[start].text):
                 start += 1
@@ -46,6 +53,14 @@ def entity_trimmer(doc: Doc) -> Doc:
     if changed:
         doc.ents = ents
     return doc
+
+
+def within_clause(ent: Span) -> int:
+    """The end (token index) of a MEASURE cut at its first clause break, unless the name is a quoted slogan."""
+    doc = ent.doc
+    if ent.start > 0 and doc[ent.start - 1].text in OPENING_QUOTES or ent[0].text in OPENING_QUOTES:
+        return ent.end
+    return next((token.i for token in ent if token.text in CLAUSE_BREAK), ent.end)
 
 
 def with_head_word(ent: Span, start: int, end: int, taken: Set[int]) -> Tuple[int, int]:

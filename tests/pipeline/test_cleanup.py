@@ -30,3 +30,12 @@ def test_entity_trimmer_drops_dotted_codes_as_quantities():
     doc = nlp.make_doc("落实“6.7.6”工作任务3.5项")
     doc.ents = [doc.char_span(3, 8, label="QUANTITY"), doc.char_span(13, 17, label="QUANTITY")]
     assert [e.text for e in trimmer(doc).ents] == ["3.5项"]
+
+
+def test_entity_trimmer_keeps_a_measure_within_its_clause_unless_it_is_a_quoted_slogan():
+    nlp = spacy.blank("zh")
+    trimmer = nlp.add_pipe("nlpkit_entity_trimmer")
+    text = "完善技术转移体系，争创示范区；开展“进一扇门，办所有事”改革"
+    doc = nlp.make_doc(text)
+    doc.ents = [doc.char_span(2, 14, label="MEASURE"), doc.char_span(18, 27, label="MEASURE")]
+    assert [e.text for e in trimmer(doc).ents] == ["技术转移体系", "“进一扇门，办所有事”改革"]
