@@ -5,6 +5,10 @@ model reads the sentence, its enclosing headings, the whole block under its top 
 work reads differently from a block of plans even where one sentence alone does not) and its position (a
 hashed linear model), and a Viterbi
 pass over the label transitions seen in training keeps sections contiguous unless the evidence is strong.
+
+An input of a few sentences (a paragraph, a single sentence) is an excerpt, not a report: it has no headings, block or
+position to read, so a second linear model, fitted on every training sentence alone, labels each of its sentences by
+what it says.
 """
 
 import io
@@ -26,10 +30,6 @@ from .serialization import LearnedState
 TOP_HEADING = re.compile(r"^\s*(?:[一二三四五六七八九十]+[、.．]|第[一二三四五六七八九十]+部分)")
 SUB_HEADING = re.compile(r"^\s*[（(][一二三四五六七八九十]+[）)]")
 POSITION_BINS = 10
-# A document of fewer sentences than this is an excerpt (a paragraph, a sentence), not a report: its sentences get
-# a feature of their own instead of a position, and decoding has no start prior (a report starts with its title).
-SHORT_DOCUMENT = 8
-EXCERPT_STRIDE = 40  # training adds an excerpt of the reports every this many sentences (1 to 7 sentences long)
 WHITESPACE_RUN = re.compile(r"\s\s+")
 DIGIT = re.compile(r"[0-9]")
 Row = Tuple[np.ndarray, np.ndarray]  # (feature indices, values) of one sentence or block
@@ -40,17 +40,18 @@ Row = Tuple[np.ndarray, np.ndarray]  # (feature indices, values) of one sentence
     assigns=["doc.spans"],
     requires=["token.is_sent_start"],
     default_config={"n_features": 2**18, "inverse_regularization": 4.0, "transition_weight": 0.3,
-                    "scorer": {"@scorers": "nlpkit.sections_scorer.v1"}},
+                    "short_document": 8, "scorer": {"@scorers": "nlpkit.sections_scorer.v1"}},
     default_score_weights={"sections_macro_f": 1.0},
 )
 def make_section_classifier(
     nlp: Language, name: str, n_features: int, inverse_regularization: float, transition_weight: float,
-    scorer: Callable[[Iterable[Example]], Dict[str, object]],
+    short_document: int, scorer: Callable[[Iterable[Example]], Dict[str, object]],
 ) -> "SectionClassifier":
+    """``short_document``: an input of fewer sentences is an excerpt, labelled sentence by sentence (0: never)."""
     if not Span.has_extension("section"):
         Span.set_extension("section", getter=section_of)
     return SectionClassifier(name=name, n_features=n_features, inverse_regularization=inverse_regularization,
-                             transition_weight=transition_weight, scorer=scorer)
+                             transition_weight=transition_weight, short_document=short_document, scorer=scorer)
 
 
 @registry.scorers("nlpkit.sections_scorer.v1")
@@ -88,25 +89,28 @@ class SectionClassifier(LearnedState):
     state_name, state_file = "model", "model.npz"
 
     def __init__(self, name: str, n_features: int, inverse_regularization: float, transition_weight: float,
-                 scorer: Callable[[Iterable[Example]], Dict[str, object]]) -> None:
+                 scorer: Callable[[Iterable[Example]], Dict[str, object]], short_document: int = 8) -> None:
         self.name = name
         self.scorer = scorer
         self.n_features = n_features
         self.inverse_regularization = inverse_regularization  # the logistic regression's C
         self.transition_weight = transition_weight
+        self.short_document = short_document
         self.coef: Optional[np.ndarray] = None
         self.intercept: Optional[np.ndarray] = None
+        self.excerpt_coef: Optional[np.ndarray] = None  # the model of sentences read alone
+        self.excerpt_intercept: Optional[np.ndarray] = None
         self.log_transitions = np.zeros((len(SENTENCE_LABELS), len(SENTENCE_LABELS)))
         self.log_start = np.zeros(len(SENTENCE_LABELS))
 
     # features -------------------------------------------------------------------------------------
     @property
     def n_columns(self) -> int:
-        return self.n_features + 3 * (self.n_features // 4) + POSITION_BINS + 3
+        return self.n_features + 3 * (self.n_features // 4) + POSITION_BINS + 2
 
     def _features(self, texts: Sequence[str]) -> Tuple[List[Row], List[Row], List[int]]:
         """Sparse rows of one document: per sentence, char 1–3-grams of the sentence (digits folded to 0, so any
-        count reads as a count), 1–2-grams of its top and sub heading, position (or that the document is an excerpt), shape; per top-level block,
+        count reads as a count), 1–2-grams of its top and sub heading, position, shape; per top-level block,
         1–2-grams of the whole block (what the block as a whole reports: done, wrong or to do); and each
         sentence's block. A block's row is built once and, the model being linear, scored once for all its
         sentences."""
@@ -128,10 +132,7 @@ class SectionClassifier(LearnedState):
                         offset + index: value for index, value in hashed_char_ngrams(heading, 2, heading_size).items()
                     }
                 features.update(headings[heading, offset])
-            if len(texts) < SHORT_DOCUMENT:
-                features[dense_at + POSITION_BINS + 2] = 1.0
-            else:
-                features[dense_at + min(int(position * POSITION_BINS), POSITION_BINS - 1)] = 1.0
+            features[dense_at + min(int(position * POSITION_BINS), POSITION_BINS - 1)] = 1.0
             if TOP_HEADING.match(text) or SUB_HEADING.match(text):
                 features[dense_at + POSITION_BINS] = 1.0
             if len(text) < 25:
@@ -157,35 +158,17 @@ class SectionClassifier(LearnedState):
         self.fit([[t for t, _ in d] for d in documents], [[l for _, l in d] for d in documents])
 
     def fit(self, documents: Sequence[Sequence[str]], labels: Sequence[Sequence[str]]) -> None:
-        """Fit the sentence model on whole documents and on excerpts of them (so that a paragraph or a single
-        sentence is labelled by what it says), and the label transitions on whole documents."""
-        from scipy import sparse  # training-only dependencies, kept off the loading path
-        from sklearn.linear_model import LogisticRegression
-
-        excerpts = [(doc[start : start + length], doc_labels[start : start + length])
-                    for doc, doc_labels in zip(documents, labels)
-                    for start, length in excerpt_windows(len(doc))]
+        """Fit the sentence model and the label transitions on whole documents, and the excerpt model on every
+        sentence alone."""
         rows = []
-        for doc in [*documents, *(text for text, _ in excerpts)]:
+        for doc in documents:
             sentence_rows, block_rows, blocks = self._features(doc)
             rows += [(np.concatenate([i, block_rows[b][0]]), np.concatenate([v, block_rows[b][1]]))
                      for (i, v), b in zip(sentence_rows, blocks)]
-        features = sparse.csr_matrix(
-            (np.concatenate([v for _, v in rows]), np.concatenate([i for i, _ in rows]),
-             np.cumsum([0] + [len(i) for i, _ in rows])),
-            shape=(len(rows), self.n_columns),
-        )
-        y = np.array([SENTENCE_LABELS.index(l) for doc in [*labels, *(l for _, l in excerpts)] for l in doc])
-        model = LogisticRegression(C=self.inverse_regularization, max_iter=2000, class_weight="balanced")
-        model.fit(features, y)
-        coef = np.zeros((len(SENTENCE_LABELS), features.shape[1]), dtype=np.float32)
-        intercept = np.full(len(SENTENCE_LABELS), -1e4, dtype=np.float32)
-        if len(model.classes_) == 2:  # binary sklearn stores one row: expand to both classes
-            coef[model.classes_[1]], intercept[model.classes_[1]] = model.coef_[0], model.intercept_[0]
-            coef[model.classes_[0]], intercept[model.classes_[0]] = 0.0, 0.0
-        else:
-            coef[model.classes_], intercept[model.classes_] = model.coef_, model.intercept_
-        self.coef, self.intercept = coef, intercept
+        y = np.array([SENTENCE_LABELS.index(l) for doc in labels for l in doc])
+        self.coef, self.intercept = self._fit_logistic(rows, y, self.n_columns)
+        alone = [as_row(sentence_ngrams(text, self.n_features)) for doc in documents for text in doc]
+        self.excerpt_coef, self.excerpt_intercept = self._fit_logistic(alone, y, self.n_features)
         counts = np.ones((len(SENTENCE_LABELS), len(SENTENCE_LABELS)))
         starts = np.ones(len(SENTENCE_LABELS))
         for doc in labels:
@@ -196,19 +179,44 @@ class SectionClassifier(LearnedState):
         self.log_transitions = np.log(counts / counts.sum(axis=1, keepdims=True))
         self.log_start = np.log(starts / starts.sum())
 
+    def _fit_logistic(self, rows: Sequence[Row], y: np.ndarray, n_columns: int) -> Tuple[np.ndarray, np.ndarray]:
+        """(coef, intercept) of a class-balanced logistic regression on sparse rows, one coef row per label."""
+        from scipy import sparse  # training-only dependencies, kept off the loading path
+        from sklearn.linear_model import LogisticRegression
+
+        features = sparse.csr_matrix(
+            (np.concatenate([v for _, v in rows]), np.concatenate([i for i, _ in rows]),
+             np.cumsum([0] + [len(i) for i, _ in rows])),
+            shape=(len(rows), n_columns),
+        )
+        model = LogisticRegression(C=self.inverse_regularization, max_iter=2000, class_weight="balanced")
+        model.fit(features, y)
+        coef = np.zeros((len(SENTENCE_LABELS), n_columns), dtype=np.float32)
+        intercept = np.full(len(SENTENCE_LABELS), -1e4, dtype=np.float32)
+        if len(model.classes_) == 2:  # binary sklearn stores one row: expand to both classes
+            coef[model.classes_[1]], intercept[model.classes_[1]] = model.coef_[0], model.intercept_[0]
+            coef[model.classes_[0]], intercept[model.classes_[0]] = 0.0, 0.0
+        else:
+            coef[model.classes_], intercept[model.classes_] = model.coef_, model.intercept_
+        return coef, intercept
+
     # prediction ------------------------------------------------------------------------------------
     def predict(self, texts: Sequence[str]) -> List[str]:
-        """Labels for one document's sentences, decoded jointly (Viterbi)."""
+        """Labels for one document's sentences, decoded jointly (Viterbi); an excerpt's sentence by sentence."""
         if not texts:
             return []
         if self.coef is None:
             raise ValueError(f"[{self.name}] the section classifier is not initialised: train it first")
+        if len(texts) < self.short_document:
+            rows = [as_row(sentence_ngrams(text, self.n_features)) for text in texts]
+            scores = np.stack([self.excerpt_coef[:, index] @ values for index, values in rows]) + self.excerpt_intercept
+            return [SENTENCE_LABELS[k] for k in scores.argmax(axis=1)]
         rows, block_rows, blocks = self._features(texts)
         block_scores = np.stack([self.coef[:, index] @ values for index, values in block_rows])
         scores = np.stack([self.coef[:, index] @ values for index, values in rows]) + block_scores[blocks] + self.intercept
         emissions = scores - np.logaddexp.reduce(scores, axis=1, keepdims=True)
         trans = self.transition_weight * self.log_transitions
-        best = emissions[0] + (self.transition_weight * self.log_start if len(texts) >= SHORT_DOCUMENT else 0.0)
+        best = emissions[0] + self.transition_weight * self.log_start
         back = np.zeros((len(texts), len(SENTENCE_LABELS)), dtype=np.int64)
         for i in range(1, len(texts)):
             total = best[:, None] + trans
@@ -244,6 +252,7 @@ class SectionClassifier(LearnedState):
             return b""
         buffer = io.BytesIO()
         np.savez_compressed(buffer, coef=self.coef.astype(np.float16), intercept=self.intercept,
+                            excerpt_coef=self.excerpt_coef.astype(np.float16), excerpt_intercept=self.excerpt_intercept,
                             log_transitions=self.log_transitions, log_start=self.log_start)
         return buffer.getvalue()
 
@@ -251,20 +260,20 @@ class SectionClassifier(LearnedState):
         with np.load(io.BytesIO(data)) as arrays:
             self.coef = arrays["coef"].astype(np.float32)
             self.intercept = arrays["intercept"]
+            self.excerpt_coef = arrays["excerpt_coef"].astype(np.float32)
+            self.excerpt_intercept = arrays["excerpt_intercept"]
             self.log_transitions = arrays["log_transitions"]
             self.log_start = arrays["log_start"]
-
-
-def excerpt_windows(n_sentences: int) -> Iterator[Tuple[int, int]]:
-    """(start, length) of the training excerpts of a document: one every ``EXCERPT_STRIDE`` sentences, of 1 to
-    ``SHORT_DOCUMENT - 1`` sentences in turn (deterministic, so training is reproducible)."""
-    for n, start in enumerate(range(0, n_sentences, EXCERPT_STRIDE)):
-        yield start, 1 + n % (SHORT_DOCUMENT - 1)
 
 
 def as_row(features: Dict[int, float], offset: int = 0) -> Row:
     """A sparse row from ``{column: value}``, its columns shifted by ``offset`` (a block's part of the layout)."""
     return (np.fromiter(features.keys(), dtype=np.int64) + offset, np.fromiter(features.values(), dtype=np.float32))
+
+
+def sentence_ngrams(text: str, n_features: int) -> Dict[int, float]:
+    """A sentence's own features: hashed char 1–3-grams of its normalised text, digits folded to 0."""
+    return hashed_char_ngrams(DIGIT.sub("0", normalize_text(text)), 3, n_features)
 
 
 def hashed_char_ngrams(text: str, n_max: int, n_features: int) -> Dict[int, float]:

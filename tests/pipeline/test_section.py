@@ -49,7 +49,8 @@ def test_section_classifier_round_trip(tmp_path):
 def test_section_classifier_reads_the_whole_block_under_a_heading():
     # The same sentence under the same heading: only the rest of its block tells done from planned.
     nlp = spacy.blank("zh")
-    sections = nlp.add_pipe("nlpkit_section_classifier", config={"n_features": 2**12, "transition_weight": 0.0})
+    sections = nlp.add_pipe("nlpkit_section_classifier",
+                            config={"n_features": 2**12, "transition_weight": 0.0, "short_document": 0})
     done = ["一、工作", "完成了检查。", "完成了整改。", "推进工作。"]
     planned = ["一、工作", "将要检查。", "将要整改。", "推进工作。"]
     sections.fit([done, planned], [["ACHIEVEMENT"] * 4, ["PLAN"] * 4])
@@ -67,6 +68,15 @@ def test_section_classifier_reads_any_count_as_a_count():
     )
     assert sections.predict(["要检查企业９７８家。"]) == ["ACHIEVEMENT"]
     assert sections.predict(["要检查企业几家。"]) == ["PLAN"]
+
+
+def test_an_excerpt_is_labelled_sentence_by_sentence_by_what_it_says():
+    # A report's sentences take their section's label; a short input has no sections, only what each sentence says.
+    nlp = spacy.blank("zh")
+    sections = nlp.add_pipe("nlpkit_section_classifier", config={"n_features": 2**12, "short_document": 3})
+    report = ["一、工作回顾", "完成了检查。", "完成了整改。", "二、下一步", "将要检查。", "将要整改。"]
+    sections.fit([report, report], [["ACHIEVEMENT"] * 3 + ["PLAN"] * 3] * 2)
+    assert sections.predict(["将要培训。", "完成了培训。"]) == ["PLAN", "ACHIEVEMENT"]
 
 
 def test_uninitialised_section_classifier_says_so():
