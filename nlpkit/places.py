@@ -56,7 +56,3 @@ def place_stems() -> FrozenSet[str]:
     upper = {n for code, n in _divisions() if code[4:6] == "00" and n not in GENERIC}  # adcode PPCC00…: not a county
     return frozenset(stem for n in upper if len(stem := _suffix().sub("", n)) >= 2)
 
-
-def alternation(names: FrozenSet[str]) -> str:
-    """A regular-expression alternation of ``names``, longest first (so 保定市 wins over 保定)."""
-    return "|".join(re.escape(n) for n in sorted(names, key=lambda n: (-len(n), n)))

@@ -80,15 +80,6 @@ def quantity_finder() -> Finder:
     return QuantityFinder()
 
 
-def longest_first(spans: Iterable[Tuple[int, int]]) -> List[Tuple[int, int]]:
-    """Non-overlapping spans, the longer kept where two overlap (as ``spacy.util.filter_spans``), in text order."""
-    kept: List[Tuple[int, int]] = []
-    for start, end in sorted(set(spans), key=lambda span: (span[0] - span[1], span[0])):
-        if all(end <= a or b <= start for a, b in kept):
-            kept.append((start, end))
-    return sorted(kept)
-
-
 class Gazetteer:
     """Places of the gazetteer found by looking left from an anchor (a body word, an institution word) rather than
     by a regular expression over 3,400 names, which Python tries at every character (a third of the pipeline's
@@ -118,7 +109,7 @@ class OrgFinder:
     """Standing national bodies by name, and local bodies: a place of the gazetteer or a bare jurisdiction + a body
     word (高阳县人民政府, 中共河北省委, 市安委办, 县住建局), and people's congresses with their term (河南省第十四届
     人民代表大会, 县十六届人大). A body inside a role or a meeting is still the body (县政协委员 → 县政协,
-    ANNOTATION.md v1.2). Where finds overlap the longest wins (保定市委, not 市委)."""
+    ANNOTATION.md v1.2). Finds may overlap (保定市委 and 市委): the ruler keeps the longest (``merge_entities``)."""
 
     def __init__(self) -> None:
         names = "|".join(re.escape(n) for n in org_names())
@@ -134,7 +125,7 @@ class OrgFinder:
             start = self.gazetteer.chain_ending_at(text, end) if body else None
             if start is not None:
                 found.append((start - 2 if text[max(0, start - 2) : start] == "中共" else start, body.end()))
-        return longest_first(found)
+        return found
 
 
 @spacy.registry.misc("nlpkit.org_finder.v1")
@@ -145,7 +136,8 @@ def org_finder() -> Finder:
 
 class InstitutionFinder:
     """Schools, hospitals, museums, institutes and newspapers named after a place of the gazetteer or its short
-    form, with at most six more characters between (北京中医药大学, 河南博物院, 吉林日报, 保定市第28中学)."""
+    form, with at most six more characters between (北京中医药大学, 河南博物院, 吉林日报, 保定市第28中学). Finds may
+    overlap: the ruler keeps the longest."""
 
     kind = re.compile(INSTITUTION)
     name_character = re.compile(NAME_CHARACTER)
@@ -167,7 +159,7 @@ class InstitutionFinder:
                     starts.append(start)
             if starts:
                 found.append((min(starts), m.end()))
-        return longest_first(found)
+        return found
 
 
 @spacy.registry.misc("nlpkit.institution_finder.v1")
