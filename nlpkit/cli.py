@@ -230,9 +230,9 @@ def train(
     corpus: Path = CORPUS_OPTION,
     shared: Optional[Path] = SHARED_OPTION,
     output: Path = typer.Option(Path("training"), metavar="DIR", help="training output folder"),
-    ship: bool = typer.Option(False, "--ship", help="also install the best model as the package's shipped pipeline"),
+    ship: bool = typer.Option(False, "--ship", help="also install the trained pipeline as the package's shipped pipeline"),
 ) -> None:
-    """Validate the corpus, train (fixed seed), score model-best on the test split; config overrides as in
+    """Validate the corpus, train (fixed seed), score the last step on the test split; config overrides as in
     spaCy: --training.max_steps 300 --paths.vectors …"""
     from spacy.cli._util import parse_config_overrides
 
@@ -260,13 +260,12 @@ def train(
     if problems:
         fail(f"the corpus has {plural(len(problems), 'problem')}; run `nlpkit corpus validate {corpus}`")
     try:
-        scores = train_pipeline(config, corpus, output, overrides=overrides, ship=ship,
-                                report=lambda line: err.print(line, markup=False, highlight=False, soft_wrap=True))
+        scores = train_pipeline(config, corpus, output, overrides=overrides, ship=ship)
     except TrainingError as error:
         fail(str(error))
     for key, value in scores.items():
         err.print(f"{key}: {value:.3f}", markup=False, highlight=False)
-    err.print(f"model-best: {output / 'model-best'}" + (" (shipped)" if ship else
+    err.print(f"trained pipeline (the last step): {output / 'model-last'}" + (" (shipped)" if ship else
               "; load it with nlpkit.load(...) or --model, or retrain with --ship to make it the default"),
               markup=False, highlight=False, soft_wrap=True)
 

@@ -70,6 +70,7 @@ def test_the_wheel_works_from_an_empty_folder(installed, tmp_path):
     trained = nlpkit(installed, tmp_path, "train", "--shared", str(SHARED), "--training.max_steps", "4")
     stderr = trained.stderr.decode()
     assert trained.returncode == 0, stderr[-2000:]
-    assert "shipped pipeline's config" in stderr and "evaluating every 4 steps" in stderr
-    assert (tmp_path / "training" / "model-best" / "meta.json").exists()
+    assert "shipped pipeline's config" in stderr and "trained pipeline (the last step)" in stderr
+    meta = json.loads((tmp_path / "training" / "model-last" / "meta.json").read_text(encoding="utf-8"))
+    assert meta["nlpkit"]["test_reports"] == ["t3"]  # the last step is the one scored on the test split
     assert shipped.read_bytes() == before  # without --ship the installed pipeline is left alone
