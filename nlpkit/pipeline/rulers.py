@@ -136,17 +136,24 @@ def org_finder() -> Finder:
 
 class InstitutionFinder:
     """Schools, hospitals, museums, institutes and newspapers named after a place of the gazetteer or its short
-    form, with at most six more characters between (北京中医药大学, 河南博物院, 吉林日报, 保定市第28中学). Finds may
-    overlap: the ruler keeps the longest."""
+    form, with at most six more characters between (北京中医药大学, 河南博物院, 吉林日报, 保定市第28中学), and the
+    ones a local report names by designation alone: the jurisdiction's own (县医院, 区人民医院, 县直幼儿园, 中医院)
+    or a number (第三幼儿园, 第七实验小学). Finds may overlap: the ruler keeps the longest."""
 
     kind = re.compile(INSTITUTION)
     name_character = re.compile(NAME_CHARACTER)
+    designated = re.compile(
+        r"(?<![级各全本该所家类个办村乡镇的省市县区])"  # after these: a kind (县级中医院, 全县幼儿园, 各县区医院)
+        r"(?:(?:[省市县区](?:直|妇幼|康复)?|[省市县区]?第[一二三四五六七八九十\d]{1,3}(?:实验)?|实验)"
+        r"(?:医院|幼儿园|初级中学|中学|小学|高中|博物馆)"
+        r"|(?:[省市县区])?(?:中医院|中医医院|人民医院))"
+    )
 
     def __init__(self) -> None:
         self.gazetteer = Gazetteer()
 
     def __call__(self, text: str) -> List[Tuple[int, int]]:
-        found = []
+        found = [m.span() for m in self.designated.finditer(text)]
         for m in self.kind.finditer(text):
             starts = []
             for place_end in range(m.start(), max(0, m.start() - 6) - 1, -1):

@@ -113,8 +113,13 @@ def test_org_finder_anchors_bodies_at_places_and_jurisdictions(text, names):
     ("保定市第28中学和安国市医院", ["保定市第28中学", "安国市医院"]),
     # no place before the institution word, or a verb or list between: nothing
     ("新建一座眼科医院，扩大城市公立医院改革，与大学合作", []),
+    # the jurisdiction's own institutions and numbered schools, named by designation alone
+    ("推进新县医院、区人民医院和中医院建设，县直幼儿园、第三幼儿园、第七实验小学投入使用",
+     ["县医院", "区人民医院", "中医院", "县直幼儿园", "第三幼儿园", "第七实验小学"]),
+    # a kind, not one institution: after 级, 全县, a count, or a jurisdiction's own hospital of another county
+    ("提升县级中医院水平，全县幼儿园和16所县中医院，各县区医院", []),
 ])
-def test_institution_finder_needs_a_place(text, names):
+def test_institution_finder_needs_a_place_or_a_designation(text, names):
     assert found_texts("nlpkit.institution_finder.v1", text) == names
 
 
