@@ -44,6 +44,14 @@ CONGRESS = r"第?[一二三四五六七八九十]+届(?:人民代表大会|人�
 # institution (河北农业大学, 保定日报, 安国市医院).
 INSTITUTION = "大学|学院|中学|小学|高中|幼儿园|中医院|医院|博物馆|博物院|纪念馆|研究院|研究所|实验室|日报|电视台"
 NAME_CHARACTER = r"[^\s的和与及在是为将对把从向、，。；：！？“”《》（）,.;:!?\"()]"  # normalised text: ASCII punctuation
+# Companies by a short name and a word that only companies end in (永红铸机, 天香乳业, 吉林农商行, 三利集团), right
+# after a list mark or a verb that takes them as its object; words that name a kind of company are not names.
+COMPANY_KIND = "集团|药业|乳业|牧业|铸机|实业|控股|置业|农商行|农商银行|公司|铝业|酒业|电气"
+COMPANY_LEAD = ("支持|助力|加快|扎实推进|推进|推动|提升|抓好|鼓励|做强|做大|深化|加强|强化|健全|联合|组建|引进|依托|培育|"
+                "扶持|帮助|对接|对|由")
+COMPANY_NOT_NAME = "全部|国有|优质|同类"  # words a kind of company starts with (国有公司, 同类公司)
+COMPANY_KINDS = ("子公司", "上市公司", "跨国公司", "小贷公司", "融资公司", "运营公司", "农牧业", "畜牧业", "电力电气",
+                 "热电气", "势力集团", "社会集团", "金融控股", "企业公司")
 MEASURE_HEADS = (
     "工作法|行动|机制|体系|制度|工程|措施|清单|模式|活动|改革|专项整治|预案|任务|战略|倡议|规划|方案|计划|政策|试点"
 )
@@ -138,7 +146,8 @@ class InstitutionFinder:
     """Schools, hospitals, museums, institutes and newspapers named after a place of the gazetteer or its short
     form, with at most six more characters between (北京中医药大学, 河南博物院, 吉林日报, 保定市第28中学), and the
     ones a local report names by designation alone: the jurisdiction's own (县医院, 区人民医院, 县直幼儿园, 中医院)
-    or a number (第三幼儿园, 第七实验小学). Finds may overlap: the ruler keeps the longest."""
+    or a number (第三幼儿园, 第七实验小学); and companies by a short name (``COMPANY_KIND``). Finds may overlap: the
+    ruler keeps the longest."""
 
     kind = re.compile(INSTITUTION)
     name_character = re.compile(NAME_CHARACTER)
@@ -149,11 +158,16 @@ class InstitutionFinder:
         r"|(?:[省市县区])?(?:中医院|中医医院|人民医院))"
     )
 
+    company = re.compile(rf"(?:^|(?<=[、，。；：“（,;:(\n与和及以]))(?:{COMPANY_LEAD})?"
+                         rf"((?!{COMPANY_LEAD}|{COMPANY_NOT_NAME})(?:(?![与和及的以])[\u4e00-\u9fff]){{2,4}}?"
+                         rf"(?:{COMPANY_KIND}))(?!化)", re.MULTILINE)  # 集团化办学 is no company
+
     def __init__(self) -> None:
         self.gazetteer = Gazetteer()
 
     def __call__(self, text: str) -> List[Tuple[int, int]]:
         found = [m.span() for m in self.designated.finditer(text)]
+        found += [m.span(1) for m in self.company.finditer(text) if not m.group(1).endswith(COMPANY_KINDS)]
         for m in self.kind.finditer(text):
             starts = []
             for place_end in range(m.start(), max(0, m.start() - 6) - 1, -1):

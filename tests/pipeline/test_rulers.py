@@ -118,6 +118,9 @@ def test_org_finder_anchors_bodies_at_places_and_jurisdictions(text, names):
      ["县医院", "区人民医院", "中医院", "县直幼儿园", "第三幼儿园", "第七实验小学"]),
     # a kind, not one institution: after 级, 全县, a count, or a jurisdiction's own hospital of another county
     ("提升县级中医院水平，全县幼儿园和16所县中医院，各县区医院", []),
+    # companies by a short name after a list mark or a verb; a kind of company is no name
+    ("支持天香乳业扩能，永红铸机、吉林农商行与三利集团合作", ["天香乳业", "永红铸机", "吉林农商行", "三利集团"]),
+    ("组建子公司，鼓励上市公司，强化公司治理", []),
 ])
 def test_institution_finder_needs_a_place_or_a_designation(text, names):
     assert found_texts("nlpkit.institution_finder.v1", text) == names
