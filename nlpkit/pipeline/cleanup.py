@@ -1,5 +1,5 @@
 """Entity spans that keep to ANNOTATION.md: no whitespace or punctuation at either edge, no dotted codes as quantities,
-a measure's head word inside it, a measure within one clause."""
+a measure's head word inside it, a measure within one clause, not the document's own title."""
 from __future__ import annotations
 
 import re
@@ -10,7 +10,7 @@ from spacy.tokens import Doc, Span
 
 from ..quantities import DOTTED_CODE
 from ..text import has_bad_edge, normalize_text
-from .rulers import MEASURE_HEADS
+from .rulers import MEASURE_HEADS, own_titles
 
 # A closing quote of the name, then the head word (ANNOTATION.md: “放管服”改革, 乡村振兴战略 are one span each).
 FOLLOWING_HEAD = re.compile(rf"”?(?:{MEASURE_HEADS})")
@@ -28,11 +28,16 @@ def entity_trimmer(doc: Doc) -> Doc:
     QUANTITY spans that are dotted codes (``“6.7.6”工作任务`` names a task; it counts nothing). A MEASURE
     stopped right before its head word is extended over it (``留抵退税`` + ``制度``), with the opening quote where
     the name was quoted (``“放管服”改革``); one that runs past a clause break is cut there, unless it is a quoted
-    slogan."""
+    slogan. A MEASURE that is the document's own title (``own_titles``: a covering notice's 《…》 that also stands
+    on a line of its own) is dropped."""
     ents, changed = [], False
     taken = {i for ent in doc.ents for i in range(ent.start, ent.end)}
+    own = own_titles(normalize_text(doc.text)) if "《" in doc.text else frozenset()
     for ent in doc.ents:
         start, end = ent.start, ent.end
+        if ent.label_ == "MEASURE" and normalize_text(ent.text) in own:
+            changed = True
+            continue
         if ent.label_ == "MEASURE":
             end = within_clause(ent)
         while start < end and has_bad_edge(doc[start:end].text):

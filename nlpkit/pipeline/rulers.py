@@ -9,7 +9,7 @@ spans to ``doc.ents`` after the NER (with ``overwrite``, replacing its own label
 import re
 from functools import lru_cache
 from importlib import resources
-from typing import Callable, Dict, Iterable, List, Optional, Tuple
+from typing import Callable, Dict, FrozenSet, Iterable, List, Optional, Tuple
 
 import spacy
 import srsly
@@ -189,24 +189,29 @@ def institution_finder() -> Finder:
     return InstitutionFinder()
 
 
-class MeasureFinder:
-    """Policy documents in 《》 and quoted names with a head word; a title in 《》 that also stands on a line of its
-    own is the document's own title (a covering notice's 关于印发《…》的通知 above the document), not a MEASURE."""
+TITLED = re.compile(r"《\s*([^《》\s][^《》\n]{0,38}[^《》\s])\s*》")
+LINE = re.compile(r"^[^\S\n]*(\S[^\n]*?)[^\S\n]*$", re.MULTILINE)
 
-    titled = re.compile(r"《\s*([^《》\s][^《》\n]{0,38}[^《》\s])\s*》")
+
+def own_titles(text: str) -> FrozenSet[str]:
+    """Titles in 《》 that also stand on a line of their own: the document's own title under a covering notice
+    (关于印发《…》的通知 above the document), which ANNOTATION.md does not count as a MEASURE."""
+    names = {m.group(1) for m in TITLED.finditer(text)}
+    if not names:
+        return frozenset()
+    return frozenset(m.group(1) for m in LINE.finditer(text) if m.group(1) in names
+                     and not text[max(0, m.start() - 20) : m.start()].rstrip().endswith("《")
+                     and not text[m.end() : m.end() + 20].lstrip().startswith("》"))
+
+
+class MeasureFinder:
+    """Policy documents in 《》 and quoted names with a head word; not the document's own title (``own_titles``)."""
+
     quoted = re.compile(rf"(?:“[^“”\n]{{1,16}}”|\"[^\"\n]{{1,16}}\")(?:工作)?(?:{MEASURE_HEADS})")
 
-    line = re.compile(r"^[^\S\n]*(\S[^\n]*?)[^\S\n]*$", re.MULTILINE)
-
     def __call__(self, text: str) -> List[Tuple[int, int]]:
-        titles = list(self.titled.finditer(text))
-        if titles:
-            names = {m.group(1) for m in titles}
-            own = {m.group(1) for m in self.line.finditer(text) if m.group(1) in names
-                   and not text[max(0, m.start() - 20) : m.start()].rstrip().endswith("《")
-                   and not text[m.end() : m.end() + 20].lstrip().startswith("》")}
-            titles = [m for m in titles if m.group(1) not in own]
-        found = [m.span(1) for m in titles]
+        own = own_titles(text)
+        found = [m.span(1) for m in TITLED.finditer(text) if m.group(1) not in own]
         return found + [m.span() for m in self.quoted.finditer(text)]
 
 

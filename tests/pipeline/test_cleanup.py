@@ -39,3 +39,12 @@ def test_entity_trimmer_keeps_a_measure_within_its_clause_unless_it_is_a_quoted_
     doc = nlp.make_doc(text)
     doc.ents = [doc.char_span(2, 14, label="MEASURE"), doc.char_span(18, 27, label="MEASURE")]
     assert [e.text for e in trimmer(doc).ents] == ["技术转移体系", "“进一扇门，办所有事”改革"]
+
+
+def test_entity_trimmer_drops_the_documents_own_title_but_not_other_titles():
+    nlp = spacy.blank("zh")
+    trimmer = nlp.add_pipe("nlpkit_entity_trimmer")
+    text = "现将《衡山县安全生产工作要点》印发给你们。\n衡山县安全生产工作要点\n贯彻《安全生产法》"
+    doc = nlp.make_doc(text)
+    doc.ents = [doc.char_span(3, 14, label="MEASURE"), doc.char_span(37, 42, label="MEASURE")]
+    assert [e.text for e in trimmer(doc).ents] == ["安全生产法"]
