@@ -56,3 +56,12 @@ def place_stems() -> FrozenSet[str]:
     upper = {n for code, n in _divisions() if code[4:6] == "00" and n not in GENERIC}  # adcode PPCC00…: not a county
     return frozenset(stem for n in upper if len(stem := _suffix().sub("", n)) >= 2)
 
+
+@lru_cache(maxsize=1)
+def county_stems() -> FrozenSet[str]:
+    """Counties and districts without their suffix, two characters or more (定兴 of 定兴县, 满城 of 满城区): the short
+    forms local slogans use (平安定兴, 法治满城). Many are words (资源, 新建): read them only after a word that takes a
+    place."""
+    lower = {n for code, n in _divisions() if code[4:6] != "00" and n not in GENERIC}
+    return frozenset(stem for n in lower if len(stem := _suffix().sub("", n)) >= 2)
+

@@ -12,3 +12,9 @@ def test_stems_are_provinces_and_prefectures_only():
     assert {"河北", "保定", "内蒙古", "楚雄", "郑州"} <= stems
     assert not {"高阳", "资源", "新建"} & stems  # county stems (资源县, 新建区) are words
 
+
+
+def test_county_stems_are_counties_and_districts_without_their_suffix():
+    stems = places.county_stems()
+    assert {"定兴", "满城", "阜平"} <= stems
+    assert not {"保定", "郑州", "易"} & stems  # prefectures are place_stems; one character (易县) is no stem

@@ -94,7 +94,7 @@ class Gazetteer:
     speed)."""
 
     def __init__(self) -> None:
-        self.names, self.stems = places.place_names(), places.place_stems()
+        self.names, self.stems, self.county_stems = places.place_names(), places.place_stems(), places.county_stems()
         self.lengths = sorted({len(n) for n in self.names | self.stems}, reverse=True)
 
     def place_ending_at(self, text: str, end: int, *, stems: bool = False) -> Optional[int]:
@@ -103,6 +103,14 @@ class Gazetteer:
             word = text[max(0, end - length) : end]
             if len(word) == length and (word in self.names or stems and word in self.stems):
                 return end - length
+        return None
+
+    def place_starting_at(self, text: str, start: int) -> Optional[int]:
+        """End of the longest place, short form or county short form that starts at ``start``."""
+        for length in self.lengths:
+            word = text[start : start + length]
+            if len(word) == length and (word in self.names or word in self.stems or word in self.county_stems):
+                return start + length
         return None
 
     def chain_ending_at(self, text: str, end: int) -> Optional[int]:
@@ -205,14 +213,24 @@ def own_titles(text: str) -> FrozenSet[str]:
 
 
 class MeasureFinder:
-    """Policy documents in 《》 and quoted names with a head word; not the document's own title (``own_titles``)."""
+    """Policy documents in 《》 and quoted names with a head word; not the document's own title (``own_titles``).
+    And the campaigns a place names after itself (平安保定, 法治满城, 美丽湖北, 数字吉林)."""
 
     quoted = re.compile(rf"(?:“[^“”\n]{{1,16}}”|\"[^\"\n]{{1,16}}\")(?:工作)?(?:{MEASURE_HEADS})")
+    campaign = re.compile("平安|法治|健康|美丽|数字|书香")
+
+    def __init__(self) -> None:
+        self.gazetteer = Gazetteer()
 
     def __call__(self, text: str) -> List[Tuple[int, int]]:
         own = own_titles(text)
         found = [m.span(1) for m in TITLED.finditer(text) if m.group(1) not in own]
-        return found + [m.span() for m in self.quoted.finditer(text)]
+        found += [m.span() for m in self.quoted.finditer(text)]
+        for m in self.campaign.finditer(text):
+            end = self.gazetteer.place_starting_at(text, m.end())
+            if end is not None:
+                found.append((m.start(), end))
+        return found
 
 
 @spacy.registry.misc("nlpkit.measure_finder.v1")

@@ -130,3 +130,11 @@ def test_measure_finder_skips_the_documents_own_title_in_a_covering_notice():
     text = "关于印发《衡山县2024年安全生产工作要点》的通知\n现将《衡山县2024年安全生产工作要点》印发给你们。\n" \
            "衡山县2024年安全生产工作要点\n一、贯彻《安全生产法》\n修订《\n传染病防治法\n》"
     assert found_texts("nlpkit.measure_finder.v1", text) == ["安全生产法", "传染病防治法"]
+
+
+@pytest.mark.parametrize("text, names", [
+    ("推进平安保定建设，建设法治满城、美丽湖北和数字吉林", ["平安保定", "法治满城", "美丽湖北", "数字吉林"]),
+    ("推进平安建设，发展数字经济，建设美丽乡村", []),  # no place after the campaign word
+])
+def test_measure_finder_reads_campaigns_a_place_names_after_itself(text, names):
+    assert found_texts("nlpkit.measure_finder.v1", text) == names
