@@ -95,7 +95,7 @@ class Gazetteer:
 
     def __init__(self) -> None:
         self.names, self.stems, self.county_stems = places.place_names(), places.place_stems(), places.county_stems()
-        self.lengths = sorted({len(n) for n in self.names | self.stems}, reverse=True)
+        self.lengths = sorted({len(n) for n in self.names | self.stems | self.county_stems}, reverse=True)
 
     def place_ending_at(self, text: str, end: int, *, stems: bool = False) -> Optional[int]:
         """Start of the longest place (or, with ``stems``, short form) that ends at ``end``."""
