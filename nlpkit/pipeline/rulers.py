@@ -50,6 +50,13 @@ COMPANY_KIND = "集团|药业|乳业|牧业|铸机|实业|控股|置业|农商�
 COMPANY_LEAD = ("支持|助力|加快|扎实推进|推进|推动|提升|抓好|鼓励|做强|做大|深化|加强|强化|健全|联合|组建|引进|依托|培育|"
                 "扶持|帮助|对接|对|由")
 COMPANY_NOT_NAME = "全部|国有|优质|同类"  # words a kind of company starts with (国有公司, 同类公司)
+# Companies by any short name, as the items of a list the report calls companies (牧原、宇通、华兰等一批龙头企业,
+# 智行者、非夕科技2家独角兽企业): the first item after a clause break or a verb that takes it as its object. Not
+# items that name a place (引进广东、山东等…企业) or a trade (小印花、塑料加工等“散乱污”企业).
+LISTED_ITEM = r"[^、,，。;；:：\n“”\"()（）\s\d等和及与的]{2,8}"
+LISTED_COUNT = r"(?:\d+|[二三四五六七八九十两多][一二三四五六七八九十]*)家"
+LISTED_LEAD = f"{COMPANY_LEAD}|了|发挥|实现|集聚|引入|做好|借势|服务保障|服务"
+LISTED_NOT_NAME = re.compile("(?:加工|铸造|材料|制革|电镀|产业|行业|企业)$")
 COMPANY_KINDS = ("子公司", "上市公司", "跨国公司", "小贷公司", "融资公司", "运营公司", "农牧业", "畜牧业", "电力电气",
                  "热电气", "势力集团", "社会集团", "金融控股", "企业公司")
 MEASURE_HEADS = (
@@ -105,6 +112,10 @@ class Gazetteer:
                 return end - length
         return None
 
+    def is_place(self, word: str) -> bool:
+        """Whether ``word`` is a place or the short form of a province or prefecture (山东, 保定)."""
+        return word in self.names or word in self.stems
+
     def place_starting_at(self, text: str, start: int) -> Optional[int]:
         """End of the longest place, short form or county short form that starts at ``start``."""
         for length in self.lengths:
@@ -154,8 +165,8 @@ class InstitutionFinder:
     """Schools, hospitals, museums, institutes and newspapers named after a place of the gazetteer or its short
     form, with at most six more characters between (北京中医药大学, 河南博物院, 吉林日报, 保定市第28中学), and the
     ones a local report names by designation alone: the jurisdiction's own (县医院, 区人民医院, 县直幼儿园, 中医院)
-    or a number (第三幼儿园, 第七实验小学); and companies by a short name (``COMPANY_KIND``). Finds may overlap: the
-    ruler keeps the longest."""
+    or a number (第三幼儿园, 第七实验小学); and companies by a short name (``COMPANY_KIND``) or as the items of a list
+    of companies (``listed``). Finds may overlap: the ruler keeps the longest."""
 
     kind = re.compile(INSTITUTION)
     name_character = re.compile(NAME_CHARACTER)
@@ -169,6 +180,9 @@ class InstitutionFinder:
     company = re.compile(rf"(?:^|(?<=[、，。；：“（,;:(\n与和及以]))(?:{COMPANY_LEAD})?"
                          rf"((?!{COMPANY_LEAD}|{COMPANY_NOT_NAME})(?:(?![与和及的以])[\u4e00-\u9fff]){{2,4}}?"
                          rf"(?:{COMPANY_KIND}))(?!化)", re.MULTILINE)  # 集团化办学 is no company
+    listed = re.compile(rf"(?:^|(?<=[,，。;；:：\n(（]))(?:[^,，。;；:：\n]*(?:{LISTED_LEAD}))?"
+                        rf"((?:{LISTED_ITEM}、)+{LISTED_ITEM})(?:等(?:一批|{LISTED_COUNT})?|{LISTED_COUNT})"
+                        rf"[^,，。;；、\n“”\"的级方为向]{{0,10}}?(?:企业|公司|商超|集团)(?!所得|家|税)", re.MULTILINE)
 
     def __init__(self) -> None:
         self.gazetteer = Gazetteer()
@@ -176,6 +190,7 @@ class InstitutionFinder:
     def __call__(self, text: str) -> List[Tuple[int, int]]:
         found = [m.span() for m in self.designated.finditer(text)]
         found += [m.span(1) for m in self.company.finditer(text) if not m.group(1).endswith(COMPANY_KINDS)]
+        found += self.listed_companies(text)
         for m in self.kind.finditer(text):
             starts = []
             for place_end in range(m.start(), max(0, m.start() - 6) - 1, -1):
@@ -188,6 +203,18 @@ class InstitutionFinder:
                     starts.append(start)
             if starts:
                 found.append((min(starts), m.end()))
+        return found
+
+
+    def listed_companies(self, text: str) -> List[Tuple[int, int]]:
+        """The items of lists of companies (``listed``), less the places and trades."""
+        found = []
+        for m in self.listed.finditer(text):
+            start = m.start(1)
+            for item in m.group(1).split("、"):
+                if not (self.gazetteer.is_place(item) or LISTED_NOT_NAME.search(item)):
+                    found.append((start, start + len(item)))
+                start += len(item) + 1
         return found
 
 

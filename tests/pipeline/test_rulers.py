@@ -121,6 +121,11 @@ def test_org_finder_anchors_bodies_at_places_and_jurisdictions(text, names):
     # companies by a short name after a list mark or a verb; a kind of company is no name
     ("支持天香乳业扩能，永红铸机、吉林农商行与三利集团合作", ["天香乳业", "永红铸机", "吉林农商行", "三利集团"]),
     ("组建子公司，鼓励上市公司，强化公司治理", []),
+    # companies by any short name, as the items of a list of companies (after a break or a verb, with or without 等)
+    ("培育了星河科技、云帆、青禾等一批龙头企业；宏远、瑞丰2家企业投产", ["星河科技", "云帆", "青禾", "宏远", "瑞丰"]),
+    # not places or trades in such a list, not a list a company word only qualifies, not one company counted alone
+    ("引进广东、山东等地企业，关停塑料加工、配件铸造等企业", []),
+    ("节能节水、环境保护等企业所得税优惠，对接一家三级医院、培育一家上市公司", []),
 ])
 def test_institution_finder_needs_a_place_or_a_designation(text, names):
     assert found_texts("nlpkit.institution_finder.v1", text) == names
