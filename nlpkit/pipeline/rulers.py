@@ -42,7 +42,9 @@ OFFICE = r"(?:办公室|办公厅)?"  # a body's office is a body of its own (�
 CONGRESS = r"第?[一二三四五六七八九十]+届(?:人民代表大会|人大)(?:常委会)?"
 # Named institutions: a place or its short form (河北, 保定) and at most six more characters before the kind of
 # institution (河北农业大学, 保定日报, 安国市医院).
-INSTITUTION = "大学|学院|中学|小学|高中|幼儿园|中医院|医院|博物馆|博物院|纪念馆|研究院|研究所|实验室|日报|电视台"
+# A designation a jurisdiction names its own one by (县职教中心, 妇幼保健院): an institution with or without its place.
+DESIGNATED = "中医院|中医医院|人民医院|妇幼保健院|职教中心|疾控中心|融媒体中心|政务服务中心"
+INSTITUTION = f"大学|学院|中学|小学|高中|幼儿园|{DESIGNATED}|医院|博物馆|博物院|纪念馆|研究院|研究所|实验室|日报|电视台"
 NAME_CHARACTER = r"[^\s的和与及在是为将对把从向、，。；：！？“”《》（）,.;:!?\"()]"  # normalised text: ASCII punctuation
 # Companies by a short name and a word that only companies end in (永红铸机, 天香乳业, 吉林农商行, 三利集团), right
 # after a list mark or a verb that takes them as its object; words that name a kind of company are not names.
@@ -174,7 +176,7 @@ class InstitutionFinder:
         r"(?<![级各全本该所家类个办村乡镇的省市县区])"  # after these: a kind (县级中医院, 全县幼儿园, 各县区医院)
         r"(?:(?:[省市县区](?:直|妇幼|康复)?|[省市县区]?第[一二三四五六七八九十\d]{1,3}(?:实验)?|实验)"
         r"(?:医院|幼儿园|初级中学|中学|小学|高中|博物馆)"
-        r"|(?:[省市县区])?(?:中医院|中医医院|人民医院))"
+        rf"|(?:[省市县区])?(?:{DESIGNATED}))"
     )
 
     company = re.compile(rf"(?:^|(?<=[、，。；：“（,;:(\n与和及以]))(?:{COMPANY_LEAD})?"
@@ -184,13 +186,13 @@ class InstitutionFinder:
                         rf"((?:{LISTED_ITEM}、)+{LISTED_ITEM})(?:等(?:一批|{LISTED_COUNT})?|{LISTED_COUNT})"
                         rf"[^,，。;；、\n“”\"的级方为向]{{0,10}}?(?:企业|公司|商超|集团)(?!所得|家|税)", re.MULTILINE)
 
+    branch = re.compile("分院|分校|校区|医院")
+
     def __init__(self) -> None:
         self.gazetteer = Gazetteer()
 
     def __call__(self, text: str) -> List[Tuple[int, int]]:
-        found = [m.span() for m in self.designated.finditer(text)]
-        found += [m.span(1) for m in self.company.finditer(text) if not m.group(1).endswith(COMPANY_KINDS)]
-        found += self.listed_companies(text)
+        institutions = [m.span() for m in self.designated.finditer(text)]
         for m in self.kind.finditer(text):
             starts = []
             for place_end in range(m.start(), max(0, m.start() - 6) - 1, -1):
@@ -202,9 +204,18 @@ class InstitutionFinder:
                 if start is not None:
                     starts.append(start)
             if starts:
-                found.append((min(starts), m.end()))
-        return found
+                institutions.append((min(starts), m.end()))
+        found = [(start, self.branch_end(text, end)) for start, end in institutions]
+        found += [m.span(1) for m in self.company.finditer(text) if not m.group(1).endswith(COMPANY_KINDS)]
+        return found + self.listed_companies(text)
 
+    def branch_end(self, text: str, end: int) -> int:
+        """The end of an institution's branch named right after it, by a place (北京儿童医院保定医院, 河北大学安国
+        校区, 县医院分院): a branch is an institution of its own, named with its parent (ANNOTATION.md: the longest
+        span)."""
+        place_end = self.gazetteer.place_starting_at(text, end) or end
+        branch = self.branch.match(text, place_end)
+        return branch.end() if branch and (place_end > end or branch.group() != "医院") else end
 
     def listed_companies(self, text: str) -> List[Tuple[int, int]]:
         """The items of lists of companies (``listed``), less the places and trades."""

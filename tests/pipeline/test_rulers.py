@@ -116,6 +116,10 @@ def test_org_finder_anchors_bodies_at_places_and_jurisdictions(text, names):
     # the jurisdiction's own institutions and numbered schools, named by designation alone
     ("推进新县医院、区人民医院和中医院建设，县直幼儿园、第三幼儿园、第七实验小学投入使用",
      ["县医院", "区人民医院", "中医院", "县直幼儿园", "第三幼儿园", "第七实验小学"]),
+    ("县职教中心、妇幼保健院和北京市疾控中心", ["县职教中心", "妇幼保健院", "北京市疾控中心"]),
+    # a branch named after its parent, by a place or a branch word; not a hospital that merely follows
+    ("北京儿童医院保定医院、河北大学安国校区、县医院分院建成，以县医院为牵头医院",
+     ["北京儿童医院保定医院", "河北大学安国校区", "县医院分院", "县医院"]),
     # a kind, not one institution: after 级, 全县, a count, or a jurisdiction's own hospital of another county
     ("提升县级中医院水平，全县幼儿园和16所县中医院，各县区医院", []),
     # companies by a short name after a list mark or a verb; a kind of company is no name
