@@ -342,44 +342,54 @@ class RegexRuler:
     "nlpkit_lexicon_ruler",
     assigns=["doc.ents"],
     requires=["token.norm"],
-    default_config={"labels": ["MEASURE", "ORG"], "min_chars": 3, "min_count": 1},
+    default_config={"labels": ["MEASURE", "ORG"], "min_chars": 3, "min_count": 1, "min_precision": 0.5},
 )
-def make_lexicon_ruler(nlp: Language, name: str, labels: List[str], min_chars: int, min_count: int) -> "LexiconRuler":
-    return LexiconRuler(nlp.tokenizer, name=name, labels=labels, min_chars=min_chars, min_count=min_count)
+def make_lexicon_ruler(nlp: Language, name: str, labels: List[str], min_chars: int, min_count: int,
+                       min_precision: float) -> "LexiconRuler":
+    return LexiconRuler(nlp.tokenizer, name=name, labels=labels, min_chars=min_chars, min_count=min_count,
+                        min_precision=min_precision)
 
 
 class LexiconRuler(LearnedState):
     """Names seen as entities in the training reports, found again where the NER found nothing.
 
     The lexicon is learned at ``initialize`` from the training examples only (so cross-validation folds never
-    see the held-out report's names) and saved with the pipeline.
+    see the held-out report's names) and saved with the pipeline. A name enters it only if the annotators tagged
+    it at least ``min_precision`` of the times it stands alone in those reports (not inside a longer entity):
+    ``改革开放`` tagged once in a hundred is a phrase there, not a name.
     """
 
     state_name, state_file = "lexicon", "lexicon.json"
 
     def __init__(self, tokenizer: Callable[[str], Doc], name: str, labels: List[str], min_chars: int,
-                 min_count: int) -> None:
+                 min_count: int, min_precision: float) -> None:
         self.tokenizer = tokenizer
         self.name = name
         self.labels = labels
         self.min_chars = min_chars
         self.min_count = min_count
+        self.min_precision = min_precision
         self.lexicon: Dict[str, str] = {}
         self._matcher: Optional[PhraseMatcher] = None
 
     def initialize(self, get_examples: Callable[[], Iterable[Example]], *, nlp: Optional[Language] = None) -> None:
         counts: Dict[Tuple[str, str], int] = {}
+        reports: List[Tuple[str, List[Tuple[int, int]]]] = []  # normalised text, entity offsets
         for eg in get_examples():
+            text = normalize_text(eg.reference.text)  # same length: entity offsets carry over
+            reports.append((text, [(ent.start_char, ent.end_char) for ent in eg.reference.ents]))
             for ent in eg.reference.ents:
                 if ent.label_ in self.labels and len(ent.text) >= self.min_chars:
-                    key = (normalize_text(ent.text), ent.label_)
+                    key = (text[ent.start_char : ent.end_char], ent.label_)
                     counts[key] = counts.get(key, 0) + 1
         best: Dict[str, Tuple[int, str]] = {}
         for (surface, label), count in counts.items():
             if count >= self.min_count and count > best.get(surface, (0, ""))[0]:
                 best[surface] = (count, label)
-        self.set_lexicon({surface: label for surface, (_, label) in best.items()})
-        logger.info("[%s] %d names seen at least %d times", self.name, len(self.lexicon), self.min_count)
+        self.set_lexicon({surface: label for surface, (count, label) in best.items()
+                          if count >= self.min_precision * standalone_count(surface, reports)})
+        logger.info("[%s] %d names seen at least %d times, tagged in at least %.0f%% of their standing alone",
+                    self.name, len(self.lexicon), self.min_count, 100 * self.min_precision)
 
     def set_lexicon(self, lexicon: Dict[str, str]) -> None:
         """Match the names on ``NORM`` (what char_features writes: simplified, half-width, lower case), so one
@@ -407,3 +417,15 @@ class LexiconRuler(LearnedState):
 
     def _read_state(self, data: bytes) -> None:
         self.set_lexicon(srsly.json_loads(data))
+
+
+def standalone_count(surface: str, reports: Iterable[Tuple[str, List[Tuple[int, int]]]]) -> int:
+    """How often ``surface`` occurs in the reports (text, entity offsets) other than inside a longer entity."""
+    count = 0
+    for text, spans in reports:
+        start = text.find(surface)
+        while start >= 0:
+            end = start + len(surface)
+            count += not any(s <= start and end <= e and (s, e) != (start, end) for s, e in spans)
+            start = text.find(surface, start + 1)
+    return count

@@ -85,6 +85,21 @@ def test_lexicon_ruler_learns_names_from_training_examples_and_round_trips(tmp_p
         ], way
 
 
+def test_lexicon_ruler_leaves_out_names_tagged_in_few_of_their_occurrences():
+    """改革开放 tagged once where it stands alone three times is a phrase; 县政府 inside a longer entity does not count."""
+    nlp = spacy.blank("zh")
+    nlp.add_pipe("nlpkit_char_features")
+    lexicon = nlp.add_pipe("nlpkit_lexicon_ruler", config={"min_precision": 0.6})
+    text = "深化改革开放。改革开放走深。改革开放以来，县政府和xx县政府推进河长制。"
+    reference = nlp.make_doc(text)
+    tagged = [("改革开放", "MEASURE"), ("，县政府", "ORG"), ("xx县政府", "ORG"), ("河长制", "MEASURE")]
+    reference.ents = [reference.char_span(text.index(name) + name.startswith("，"), text.index(name) + len(name),
+                                          label=label) for name, label in tagged]
+    assert [e.text for e in reference.ents] == ["改革开放", "县政府", "xx县政府", "河长制"]
+    lexicon.initialize(lambda: [Example(nlp.make_doc(text), reference)], nlp=nlp)
+    assert lexicon.lexicon == {"县政府": "ORG", "xx县政府": "ORG", "河长制": "MEASURE"}
+
+
 def found_texts(finder_name: str, text: str) -> list:
     """What a ruler with the finder adds (overlapping finds resolved as the pipeline resolves them: the longest)."""
     nlp = spacy.blank("zh")
