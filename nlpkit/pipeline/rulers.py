@@ -38,6 +38,13 @@ LOCAL_BODY = (
     # a department by its short name (住建局, 市场监管局), but not 格局, 全局, 布局, 大局
     r"(?:(?!委|政府)[\u4e00-\u9fff]){1,5}?(?<![格全布棋大当结开新])局)"
 )
+# A department by its short name alone, at the start of a clause or list item (住建部, 公安厅, 教体局, 政法委): the
+# report's own jurisdiction's, or the ministry. Not 公安局长, 应急委员会 (a longer name), 财政局家属院.
+DEPARTMENT = (
+    r"(?<![\u4e00-\u9fff])(?:应急管理|公安|住建|住房城乡建设|住房和城乡建设|交通运输|水利|农业农村|自然资源|生态环境|"
+    r"市场监管|卫健|卫生健康|教育|教体|民政|人社|财政|发改|发展改革|工信|商务|文旅|文化和旅游|司法|审计|统计|政法|"
+    r"行政审批|医保|退役军人事务|税务)(?:局|厅|部|委)(?![长级门员家])"
+)
 OFFICE = r"(?:办公室|办公厅)?"  # a body's office is a body of its own (县政府办公室)
 CONGRESS = r"第?[一二三四五六七八九十]+届(?:人民代表大会|人大)(?:常委会)?"
 # Named institutions: a place or its short form (河北, 保定) and at most six more characters before the kind of
@@ -136,13 +143,15 @@ class Gazetteer:
 
 class OrgFinder:
     """Standing national bodies by name, and local bodies: a place of the gazetteer or a bare jurisdiction + a body
-    word (高阳县人民政府, 中共河北省委, 市安委办, 县住建局), and people's congresses with their term (河南省第十四届
+    word (高阳县人民政府, 中共河北省委, 市安委办, 县住建局), departments by their short name alone (教体局,
+    住建部: ``DEPARTMENT``), and people's congresses with their term (河南省第十四届
     人民代表大会, 县十六届人大). A body inside a role or a meeting is still the body (县政协委员 → 县政协,
     ANNOTATION.md v1.2). Finds may overlap (保定市委 and 市委): the ruler keeps the longest (``merge_entities``)."""
 
     def __init__(self) -> None:
         names = "|".join(re.escape(n) for n in org_names())
-        self.named = re.compile(rf"{JURISDICTION}{CONGRESS}|(?:{names})|{JURISDICTION}(?![域级]){LOCAL_BODY}{OFFICE}")
+        self.named = re.compile(rf"{JURISDICTION}{CONGRESS}|(?:{names})|{JURISDICTION}(?![域级]){LOCAL_BODY}{OFFICE}"
+                                rf"|{DEPARTMENT}{OFFICE}")
         self.after_place = re.compile(rf"{CONGRESS}|{LOCAL_BODY}{OFFICE}")
         self.place_end = re.compile("[" + "".join(sorted({n[-1] for n in places.place_names()})) + "]")
         self.gazetteer = Gazetteer()
