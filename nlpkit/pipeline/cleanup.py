@@ -1,5 +1,6 @@
 """Entity spans that keep to ANNOTATION.md: no whitespace or punctuation at either edge, no dotted codes as quantities,
-a measure's head word inside it, a measure within one clause, not the document's own title."""
+a measure's head word inside it, a measure within one clause, not the document's own title, a body's name not run on
+into the word after it."""
 from __future__ import annotations
 
 import re
@@ -19,6 +20,9 @@ HEAD_WINDOW = 5  # tokens read after a MEASURE: a quote and the longest head wor
 # (“进一扇门，办所有事”); a statistical span running past one has run on into the sentence.
 CLAUSE_BREAK = frozenset("，。；;")
 OPENING_QUOTES = frozenset("“\"‘'「『")
+# Words that follow a named body in a report; a statistical ORG that ends in their first characters has run on
+# into them (华电共|建 → 华电, 英利征迁|小组 → 英利, 河北碳交所合|作 → 河北碳交所).
+FOLLOWING_WORD = re.compile("共建|合作|组建|征迁|年产|项目|签约|投产")
 
 
 @Language.component("nlpkit_entity_trimmer", assigns=["doc.ents"])
@@ -29,7 +33,8 @@ def entity_trimmer(doc: Doc) -> Doc:
     stopped right before its head word is extended over it (``留抵退税`` + ``制度``), with the opening quote where
     the name was quoted (``“放管服”改革``); one that runs past a clause break is cut there, unless it is a quoted
     slogan. A MEASURE that is the document's own title (``own_titles``: a covering notice's 《…》 that also stands
-    on a line of its own) is dropped."""
+    on a line of its own) is dropped. An ORG that has run on into the word after it is cut before it
+    (``before_following_word``)."""
     ents, changed = [], False
     taken = {i for ent in doc.ents for i in range(ent.start, ent.end)}
     own = own_titles(normalize_text(doc.text)) if "《" in doc.text else frozenset()
@@ -40,6 +45,8 @@ def entity_trimmer(doc: Doc) -> Doc:
             continue
         if ent.label_ == "MEASURE":
             end = within_clause(ent)
+        if ent.label_ == "ORG":
+            end = before_following_word(ent)
         while start < end and has_bad_edge(doc[start:end].text):
             if has_bad_edge(doc[start].text):
                 start += 1
@@ -66,6 +73,17 @@ def within_clause(ent: Span) -> int:
     if ent.start > 0 and doc[ent.start - 1].text in OPENING_QUOTES or ent[0].text in OPENING_QUOTES:
         return ent.end
     return next((token.i for token in ent if token.text in CLAUSE_BREAK), ent.end)
+
+
+def before_following_word(ent: Span) -> int:
+    """The end (token index) of an ORG cut before a word it has run on into (``FOLLOWING_WORD``); a name is left
+    two characters at least."""
+    doc = ent.doc
+    after = normalize_text(doc[ent.end : ent.end + 3].text)
+    for cut in (1, 2):
+        if ent.end - cut >= ent.start + 2 and FOLLOWING_WORD.match(normalize_text(ent[-cut:].text) + after):
+            return ent.end - cut
+    return ent.end
 
 
 def with_head_word(ent: Span, start: int, end: int, taken: Set[int]) -> Tuple[int, int]:

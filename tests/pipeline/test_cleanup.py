@@ -40,3 +40,10 @@ def test_entity_trimmer_keeps_a_measure_within_its_clause_unless_it_is_a_quoted_
 def test_entity_trimmer_drops_the_documents_own_title_but_not_other_titles():
     text = "现将《衡山县安全生产工作要点》印发给你们。\n衡山县安全生产工作要点\n贯彻《安全生产法》"
     assert trimmed(text, [(3, 14, "MEASURE"), (37, 42, "MEASURE")]) == ["安全生产法"]
+
+
+def test_entity_trimmer_cuts_an_org_run_on_into_the_word_after_it():
+    text = "星河共建研究站，云帆征迁小组，星河项目部和中共中央"
+    spans = [(0, 3, "ORG"), (8, 12, "ORG"), (15, 20, "ORG"), (21, 25, "ORG")]
+    assert trimmed(text, spans) == ["星河", "云帆", "星河项目部", "中共中央"]
+
