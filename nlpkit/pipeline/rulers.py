@@ -144,8 +144,9 @@ class Gazetteer:
 class OrgFinder:
     """Standing national bodies by name, and local bodies: a place of the gazetteer or a bare jurisdiction + a body
     word (高阳县人民政府, 中共河北省委, 市安委办, 县住建局), departments by their short name alone (教体局, 住建部:
-    ``DEPARTMENT``), and people's congresses with their term (河南省第十四届人民代表大会, 县十六届人大). A body inside a role or a meeting is still the body (县政协委员 → 县政协,
-    ANNOTATION.md v1.2). Finds may overlap (保定市委 and 市委): the ruler keeps the longest (``merge_entities``)."""
+    ``DEPARTMENT``), and people's congresses with their term (河南省第十四届人民代表大会, 县十六届人大). A body
+    inside a role or a meeting is still the body (县政协委员 → 县政协, ANNOTATION.md v1.2). Finds may overlap (保定市委
+    and 市委): the ruler keeps the longest (``merge_entities``)."""
 
     def __init__(self) -> None:
         names = "|".join(re.escape(n) for n in org_names())
