@@ -110,8 +110,9 @@ class Gazetteer:
     speed)."""
 
     def __init__(self) -> None:
-        self.names, self.stems, self.county_stems = places.place_names(), places.place_stems(), places.county_stems()
-        self.lengths = sorted({len(n) for n in self.names | self.stems | self.county_stems}, reverse=True)
+        self.names, self.stems = places.place_names(), places.place_stems()
+        self.any_form = self.names | self.stems | places.county_stems()  # what may start a campaign's place
+        self.lengths = sorted({len(n) for n in self.any_form}, reverse=True)
 
     def place_ending_at(self, text: str, end: int, *, stems: bool = False) -> Optional[int]:
         """Start of the longest place (or, with ``stems``, short form) that ends at ``end``."""
@@ -129,7 +130,7 @@ class Gazetteer:
         """End of the longest place, short form or county short form that starts at ``start``."""
         for length in self.lengths:
             word = text[start : start + length]
-            if len(word) == length and (word in self.names or word in self.stems or word in self.county_stems):
+            if len(word) == length and word in self.any_form:
                 return start + length
         return None
 
