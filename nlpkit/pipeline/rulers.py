@@ -111,14 +111,15 @@ class Gazetteer:
 
     def __init__(self) -> None:
         self.names, self.stems = places.place_names(), places.place_stems()
-        self.any_form = self.names | self.stems | places.county_stems()  # what may start a campaign's place
+        # county short forms too, read only where a word before has said a place follows (法治满城, 河北大学安国校区)
+        self.any_form = self.names | self.stems | places.county_stems()
         self.lengths = sorted({len(n) for n in self.any_form}, reverse=True)
 
     def place_ending_at(self, text: str, end: int, *, stems: bool = False) -> Optional[int]:
         """Start of the longest place (or, with ``stems``, short form) that ends at ``end``."""
         for length in self.lengths:
             word = text[max(0, end - length) : end]
-            if len(word) == length and (word in self.names or stems and word in self.stems):
+            if len(word) == length and (self.is_place(word) if stems else word in self.names):
                 return end - length
         return None
 
