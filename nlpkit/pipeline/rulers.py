@@ -27,24 +27,26 @@ from .serialization import LearnedState
 
 Finder = Callable[[str], Iterable[Tuple[int, int]]]
 
-# A bare jurisdiction (市, xx县, 国务院) or a place of the gazetteer (nlpkit.places) before a body word. Named
+# A department's short name (住建, 卫健, 发改): with 局, 厅, 部 or 委 it names the department.
+DEPARTMENT_STEM = (
+    "应急管理|公安|住建|住房城乡建设|住房和城乡建设|交通运输|水利|农业农村|自然资源|生态环境|市场监管|卫健|卫生健康|卫生|"
+    "教育|教体|民政|人社|财政|发改|发展改革|发展和改革|工信|商务|文旅|文化和旅游|司法|审计|统计|政法|行政审批|医保|"
+    "退役军人事务|税务|国资|科技|体育"
+)
+# A bare jurisdiction (市, xx县, 国务院, 国家) or a place of the gazetteer (nlpkit.places) before a body word. Named
 # places come from the gazetteer only: a free "any characters + 县" rule took the verb before the body as the name
 # (发挥区安委办, 提请州委).
-JURISDICTION = r"(?:国务院|自治区|自治州|(?:xx|XX)?[省市县区州镇乡]|xx|XX)"
+JURISDICTION = r"(?:国务院|国家|自治区|自治州|(?:xx|XX)?[省市县区州镇乡]|xx|XX)"
 LOCAL_BODY = (
     r"(?:应急管理局|应急管理厅|应急局|应急厅|安委会办公室|安委会|安委办|减灾委|防指|森防指|防汛抗旱指挥部|"
     r"委员会|党委|委常委会|委办|政府办|委|政府|人民政府|人大常委会|人大|政协|纪委|消防救援支队|消防救援大队|"
-    r"森林消防支队|消防支队|公安分局|公安局|"
-    # a department by its short name (住建局, 市场监管局), but not 格局, 全局, 布局, 大局
-    r"(?:(?!委|政府)[\u4e00-\u9fff]){1,5}?(?<![格全布棋大当结开新])局)"
+    rf"森林消防支队|消防支队|公安分局|公安局|(?:{DEPARTMENT_STEM})(?:委|厅)|"
+    # a department by its short name (住建局, 市场监管局), but not 格局, 全局, 布局, 大局, 开好局
+    r"(?:(?!委|政府)[\u4e00-\u9fff]){1,5}?(?<![格全布棋大当结开新好])局)"
 )
 # A department by its short name alone, at the start of a clause or list item (住建部, 公安厅, 教体局, 政法委): the
 # report's own jurisdiction's, or the ministry. Not 公安局长, 应急委员会 (a longer name), 财政局家属院.
-DEPARTMENT = (
-    r"(?<![\u4e00-\u9fff])(?:应急管理|公安|住建|住房城乡建设|住房和城乡建设|交通运输|水利|农业农村|自然资源|生态环境|"
-    r"市场监管|卫健|卫生健康|教育|教体|民政|人社|财政|发改|发展改革|工信|商务|文旅|文化和旅游|司法|审计|统计|政法|"
-    r"行政审批|医保|退役军人事务|税务)(?:局|厅|部|委)(?![长级门员家])"
-)
+DEPARTMENT = rf"(?<![\u4e00-\u9fff])(?:{DEPARTMENT_STEM})(?:局|厅|部|委)(?![长级门员家])"
 OFFICE = r"(?:办公室|办公厅)?"  # a body's office is a body of its own (县政府办公室)
 CONGRESS = r"第?[一二三四五六七八九十]+届(?:人民代表大会|人大)(?:常委会)?"
 # Named institutions: a place or its short form (河北, 保定) and at most six more characters before the kind of
@@ -53,18 +55,22 @@ CONGRESS = r"第?[一二三四五六七八九十]+届(?:人民代表大会|人�
 DESIGNATED = "中医院|中医医院|人民医院|妇幼保健院|职教中心|疾控中心|融媒体中心|政务服务中心"
 INSTITUTION = f"大学|学院|中学|小学|高中|幼儿园|{DESIGNATED}|医院|博物馆|博物院|纪念馆|研究院|研究所|实验室|日报|电视台"
 NAME_CHARACTER = r"[^\s的和与及在是为将对把从向、，。；：！？“”《》（）,.;:!?\"()]"  # normalised text: ASCII punctuation
-# Companies by a short name and a word that only companies end in (永红铸机, 天香乳业, 吉林农商行, 三利集团), right
-# after a list mark or a verb that takes them as its object; words that name a kind of company are not names.
+# Companies and schools by a short name and a word that only such names end in (永红铸机, 天香乳业, 三利集团; 北城中学,
+# 徐水一中), right after a list mark or a verb that takes them as its object; words that name a kind of company or
+# school are not names (国有公司, 公办幼儿园, 农村小学), nor is a party plenum (十九届二中全会) or 中小学.
 COMPANY_KIND = "集团|药业|乳业|牧业|铸机|实业|控股|置业|农商行|农商银行|公司|铝业|酒业|电气"
-COMPANY_LEAD = ("支持|助力|加快|扎实推进|推进|推动|提升|抓好|鼓励|做强|做大|深化|加强|强化|健全|联合|组建|引进|依托|培育|"
-                "扶持|帮助|对接|对|由")
-COMPANY_NOT_NAME = "全部|国有|优质|同类"  # words a kind of company starts with (国有公司, 同类公司)
+SCHOOL_KIND = "中学|小学|幼儿园|[一二三四五六七八九十]{1,2}中"
+NAMED_LEAD = ("支持|助力|加快|扎实推进|推进|推动|提升|抓好|鼓励|做强|做大|深化|加强|强化|健全|联合|组建|引进|依托|培育|"
+              "扶持|帮助|对接|对|由|完成|实施|启动|建成|新建|建设|在|做好|保证|缓解|为|把|增加|与|用好")
+NOT_NAME = ("全部|国有|优质|同类|公办|民办|普惠|农村|城区|城镇|乡镇|中心|寄宿|薄弱|改扩建|义务|示范|标准化|职业|完全|"
+            "九年|重点|特殊|普通|初级|高级|村级|镇级|县级|市级|全县|全市|全区|各类|各级|所有|一批|一所|附属|幼儿|"
+            "学校|大中|新增|高中|全国")
 # Companies by any short name, as the items of a list the report calls companies (牧原、宇通、华兰等一批龙头企业,
 # 智行者、非夕科技2家独角兽企业): the first item after a clause break or a verb that takes it as its object. Not
 # items that name a place (引进广东、山东等…企业) or a trade (小印花、塑料加工等“散乱污”企业).
 LISTED_ITEM = r"[^、,，。;；:：\n“”\"()（）\s\d等和及与的]{2,8}"
 LISTED_COUNT = r"(?:\d+|[二三四五六七八九十两多][一二三四五六七八九十]*)家"
-LISTED_LEAD = f"{COMPANY_LEAD}|了|发挥|实现|集聚|引入|做好|借势|服务保障|服务"
+LISTED_LEAD = f"{NAMED_LEAD}|了|发挥|实现|集聚|引入|做好|借势|服务保障|服务"
 LISTED_NOT_NAME = re.compile("(?:加工|铸造|材料|制革|电镀|产业|行业|企业)$")
 COMPANY_KINDS = ("子公司", "上市公司", "跨国公司", "小贷公司", "融资公司", "运营公司", "农牧业", "畜牧业", "电力电气",
                  "热电气", "势力集团", "社会集团", "金融控股", "企业公司")
@@ -178,8 +184,8 @@ class InstitutionFinder:
     """Schools, hospitals, museums, institutes and newspapers named after a place of the gazetteer or its short
     form, with at most six more characters between (北京中医药大学, 河南博物院, 吉林日报, 保定市第28中学), and the
     ones a local report names by designation alone: the jurisdiction's own (县医院, 区人民医院, 县直幼儿园, 中医院)
-    or a number (第三幼儿园, 第七实验小学); and companies by a short name (``COMPANY_KIND``) or as the items of a list
-    of companies (``listed``). Finds may overlap: the ruler keeps the longest."""
+    or a number (第三幼儿园, 第七实验小学); schools and companies by a short name (``named``: 北城中学, 天香乳业) or
+    companies as the items of a list of companies (``listed``). Finds may overlap: the ruler keeps the longest."""
 
     kind = re.compile(INSTITUTION)
     name_character = re.compile(NAME_CHARACTER)
@@ -190,9 +196,9 @@ class InstitutionFinder:
         rf"|(?:[省市县区])?(?:{DESIGNATED}))"
     )
 
-    company = re.compile(rf"(?:^|(?<=[、，。；：“（,;:(\n与和及以]))(?:{COMPANY_LEAD})?"
-                         rf"((?!{COMPANY_LEAD}|{COMPANY_NOT_NAME})(?:(?![与和及的以])[\u4e00-\u9fff]){{2,4}}?"
-                         rf"(?:{COMPANY_KIND}))(?!化)", re.MULTILINE)  # 集团化办学 is no company
+    named = re.compile(rf"(?:^|(?<=[、，。；：“（,;:(\n与和及以]))(?:{NAMED_LEAD})?"
+                       rf"((?!{NAMED_LEAD}|{NOT_NAME})(?:(?![与和及的以届]|中小)[\u4e00-\u9fff]){{2,4}}?"
+                       rf"(?:{COMPANY_KIND}|{SCHOOL_KIND}))(?![化生学校心])", re.MULTILINE)  # not 集团化, 小学生, 中学学位
     listed = re.compile(rf"(?:^|(?<=[,，。;；:：\n(（]))(?:[^,，。;；:：\n]*(?:{LISTED_LEAD}))?"
                         rf"((?:{LISTED_ITEM}、)+{LISTED_ITEM})(?:等(?:一批|{LISTED_COUNT})?|{LISTED_COUNT})"
                         rf"[^,，。;；、\n“”\"的级方为向]{{0,10}}?(?:企业|公司|商超|集团)(?!所得|家|税)", re.MULTILINE)
@@ -217,7 +223,7 @@ class InstitutionFinder:
             if starts:
                 institutions.append((min(starts), m.end()))
         found = [(start, self.branch_end(text, end)) for start, end in institutions]
-        found += [m.span(1) for m in self.company.finditer(text) if not m.group(1).endswith(COMPANY_KINDS)]
+        found += [m.span(1) for m in self.named.finditer(text) if not m.group(1).endswith(COMPANY_KINDS)]
         return found + self.listed_companies(text)
 
     def branch_end(self, text: str, end: int) -> int:
