@@ -1,17 +1,23 @@
 """Entity spans that keep to ANNOTATION.md: no whitespace or punctuation at either edge, no dotted codes as quantities,
 a measure's head word inside it, a measure within one clause, not the document's own title, a body's name not run on
-into the word after it."""
+into the word after it; a statistical span that ends where no name of its label ends."""
 from __future__ import annotations
 
+import logging
 import re
-from typing import Set, Tuple
+from typing import Callable, Dict, Iterable, List, Optional, Set, Tuple
 
+import srsly
 from spacy.language import Language
 from spacy.tokens import Doc, Span
+from spacy.training import Example
 
 from ..quantities import DOTTED_CODE
-from ..text import has_bad_edge, normalize_text
+from ..text import EDGE_PUNCT, has_bad_edge, normalize_char, normalize_text
 from .rulers import MEASURE_HEADS, own_titles
+from .serialization import LearnedState
+
+logger = logging.getLogger(__name__)
 
 # A closing quote of the name, then the head word (ANNOTATION.md: “放管服”改革, 乡村振兴战略 are one span each).
 FOLLOWING_HEAD = re.compile(rf"”?(?:{MEASURE_HEADS})")
@@ -104,3 +110,63 @@ def with_head_word(ent: Span, start: int, end: int, taken: Set[int]) -> Tuple[in
     if head.group().startswith("”") and start > 0 and doc[start - 1].text == "“" and free(start - 1):
         start -= 1
     return start, span.end
+
+
+@Language.factory(
+    "nlpkit_ending_filter",
+    assigns=["doc.ents"],
+    default_config={"labels": ["ORG", "MEASURE"], "min_chars": 3},
+)
+def make_ending_filter(nlp: Language, name: str, labels: List[str], min_chars: int) -> "EndingFilter":
+    return EndingFilter(name=name, labels=labels, min_chars=min_chars)
+
+
+class EndingFilter(LearnedState):
+    """Drops the statistical spans of ``labels`` that end in a character no name of their label ends in.
+
+    A small transition NER sometimes runs a name on into the sentence (an ORG ``荆楚大地呈现人民安居乐业``, a place
+    and the verb after it). Names of a label end in few characters (bodies in 委, 局, 院, 会; measures in their
+    head words), learned at ``initialize`` from the training reports' gold spans of ``min_chars`` characters or
+    more and saved with the pipeline. Shorter spans are left alone: a company's two-character short name ends
+    anywhere. It runs right after the NER, so the rules' finds after it are never filtered.
+    """
+
+    state_name, state_file = "endings", "endings.json"
+
+    def __init__(self, name: str, labels: List[str], min_chars: int) -> None:
+        self.name = name
+        self.labels = labels
+        self.min_chars = min_chars
+        self.endings: Dict[str, Set[str]] = {}
+
+    def initialize(self, get_examples: Callable[[], Iterable[Example]], *, nlp: Optional[Language] = None) -> None:
+        endings: Dict[str, Set[str]] = {label: set() for label in self.labels}
+        for eg in get_examples():
+            for ent in eg.reference.ents:
+                if ent.label_ in endings and len(ent.text) >= self.min_chars:
+                    endings[ent.label_].add(ending(ent.text))
+        self.endings = endings
+        logger.info("[%s] %s", self.name, ", ".join(f"{label}: {len(chars)} endings" for label, chars in endings.items()))
+
+    def __call__(self, doc: Doc) -> Doc:
+        ents = [ent for ent in doc.ents if not self.ends_unseen(ent)]
+        if len(ents) < len(doc.ents):
+            doc.ents = ents
+        return doc
+
+    def ends_unseen(self, ent: Span) -> bool:
+        """Whether ``ent`` is long enough to be judged and ends in no learned ending of its label."""
+        seen = self.endings.get(ent.label_)
+        return seen is not None and len(ent.text) >= self.min_chars and ending(ent.text) not in seen
+
+    # serialisation (LearnedState) ---------------------------------------------------------------
+    def _write_state(self) -> bytes:
+        return srsly.json_dumps({label: sorted(chars) for label, chars in self.endings.items()}).encode("utf-8")
+
+    def _read_state(self, data: bytes) -> None:
+        self.endings = {label: set(chars) for label, chars in srsly.json_loads(data).items()}
+
+
+def ending(surface: str) -> str:
+    """The last character of a name that is not space or punctuation, in its feature form (both scripts alike)."""
+    return next((normalize_char(c) for c in reversed(surface) if not (c.isspace() or c in EDGE_PUNCT)), "")
