@@ -1,5 +1,8 @@
-"""The entity trimmer: edges, head words, codes, clauses, the document's own title."""
+"""The entity trimmer (edges, head words, codes, clauses, the document's own title) and the ending filter."""
 import spacy
+from spacy.training import Example
+
+from .test_serialization import round_trips
 
 
 def trimmed(text: str, spans) -> list:
@@ -47,3 +50,27 @@ def test_entity_trimmer_cuts_an_org_run_on_into_the_word_after_it():
     spans = [(0, 3, "ORG"), (8, 12, "ORG"), (15, 20, "ORG"), (21, 25, "ORG")]
     assert trimmed(text, spans) == ["星河", "云帆", "星河项目部", "中共中央"]
 
+
+
+def test_ending_filter_drops_statistical_spans_that_end_as_no_name_of_their_label(tmp_path):
+    nlp = spacy.blank("zh")
+    ending_filter = nlp.add_pipe("nlpkit_ending_filter")
+    text = "县安委会推行河长制，市委部署。"
+    reference = nlp.make_doc(text)
+    reference.ents = [reference.char_span(0, 4, label="ORG"), reference.char_span(6, 9, label="MEASURE"),
+                      reference.char_span(10, 12, label="ORG")]
+    # 市委 is too short to teach an ending: only names of min_chars (3) characters or more do
+    ending_filter.initialize(lambda: [Example(nlp.make_doc(text), reference)], nlp=nlp)
+    assert ending_filter.endings == {"ORG": {"会"}, "MEASURE": {"制"}}
+    text = "市安委會、湖北交通区位优越，英利扩产，推行林長制”。"
+    doc = nlp.make_doc(text)
+    spans = [("市安委會", "ORG"), ("湖北交通区位优越", "ORG"), ("英利", "ORG"), ("林長制”", "MEASURE")]
+    doc.ents = [doc.char_span(text.index(name), text.index(name) + len(name), label=label) for name, label in spans]
+    # a run-on ORG goes; a short name and names ending as learned stay (traditional script and a quote alike)
+    kept = ["市安委會", "英利", "林長制”"]
+    assert [e.text for e in ending_filter(doc).ents] == kept
+    for way, loaded in round_trips(nlp, tmp_path / "p").items():
+        doc = loaded.make_doc(text)
+        doc.ents = [doc.char_span(text.index(name), text.index(name) + len(name), label=label)
+                    for name, label in spans]
+        assert [e.text for e in loaded.get_pipe("nlpkit_ending_filter")(doc).ents] == kept, way
