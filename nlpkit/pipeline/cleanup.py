@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import logging
 import re
+from functools import lru_cache
 from typing import Callable, Dict, Iterable, List, Optional, Set, Tuple
 
 import srsly
@@ -14,7 +15,7 @@ from spacy.training import Example
 
 from ..quantities import DOTTED_CODE
 from ..text import EDGE_PUNCT, has_bad_edge, normalize_char, normalize_text
-from .rulers import MEASURE_HEADS, own_titles
+from .rulers import INSTITUTION, MEASURE_HEADS, NAME_CHARACTER, Gazetteer, own_titles
 from .serialization import LearnedState
 
 logger = logging.getLogger(__name__)
@@ -29,6 +30,9 @@ OPENING_QUOTES = frozenset("“\"‘'「『")
 # Words that follow a named body in a report; a statistical ORG that ends in their first characters has run on
 # into them (华电共|建 → 华电, 英利征迁|小组 → 英利, 河北碳交所合|作 → 河北碳交所).
 FOLLOWING_WORD = re.compile("共建|合作|组建|征迁|年产|项目|签约|投产")
+# The rest of an institution's name up to its kind word, right after a statistical ORG that stopped short of it
+# (华北电|力大学, 解放军|总医院); not across 等 (北医三院等三甲医院 is a list and its kind).
+REST_OF_INSTITUTION = re.compile(rf"(?:(?!等){NAME_CHARACTER}){{0,3}}?(?:{INSTITUTION})")
 
 
 @Language.component("nlpkit_entity_trimmer", assigns=["doc.ents"])
@@ -40,10 +44,12 @@ def entity_trimmer(doc: Doc) -> Doc:
     the name was quoted (``“放管服”改革``); one that runs past a clause break is cut there, unless it is a quoted
     slogan. A MEASURE that is the document's own title (``own_titles``: a covering notice's 《…》 that also stands
     on a line of its own) is dropped. An ORG that has run on into the word after it is cut before it
-    (``before_following_word``)."""
+    (``before_following_word``); one that stopped short of a place before it or of its institution's kind word after
+    it is extended over them (``with_place_and_kind``)."""
     ents, changed = [], False
     taken = {i for ent in doc.ents for i in range(ent.start, ent.end)}
-    own = own_titles(normalize_text(doc.text)) if "《" in doc.text else frozenset()
+    text = normalize_text(doc.text) if any(ent.label_ == "ORG" for ent in doc.ents) or "《" in doc.text else ""
+    own = own_titles(text) if "《" in doc.text else frozenset()
     for ent in doc.ents:
         start, end = ent.start, ent.end
         if own and ent.label_ == "MEASURE" and normalize_text(ent.text) in own:
@@ -52,7 +58,7 @@ def entity_trimmer(doc: Doc) -> Doc:
         if ent.label_ == "MEASURE":
             end = within_clause(ent)
         if ent.label_ == "ORG":
-            end = before_following_word(ent)
+            start, end = with_place_and_kind(ent, before_following_word(ent), taken, text)
         while start < end and has_bad_edge(doc[start:end].text):
             if has_bad_edge(doc[start].text):
                 start += 1
@@ -90,6 +96,30 @@ def before_following_word(ent: Span) -> int:
         if ent.end - cut >= ent.start + 2 and FOLLOWING_WORD.match(normalize_text(ent[-cut:].text) + after):
             return ent.end - cut
     return ent.end
+
+
+def with_place_and_kind(ent: Span, end: int, taken: Set[int], text: str) -> Tuple[int, int]:
+    """Token bounds of an ORG ``ent`` (ending at ``end``; ``text``: the document's normalised text) extended left over the places right before it (ANNOTATION.md:
+    the jurisdiction belongs to the span, 唐县 + 民政事业服务中心) and right over the rest of an institution's name
+    (``REST_OF_INSTITUTION``), unless that would run into another entity (of the tokens in ``taken``)."""
+    doc = ent.doc
+    start = ent.start
+    place = gazetteer().chain_ending_at(text, ent.start_char)
+    before = doc.char_span(place, ent.start_char) if place is not None else None
+    if before is not None and not any(i in taken for i in range(before.start, before.end)):
+        start = before.start
+    if end == ent.end:
+        rest = REST_OF_INSTITUTION.match(text, ent.end_char)
+        after = doc.char_span(ent.end_char, rest.end()) if rest else None
+        if after is not None and not any(i in taken for i in range(after.start, after.end)):
+            end = after.end
+    return start, end
+
+
+@lru_cache(maxsize=1)
+def gazetteer() -> Gazetteer:
+    """One gazetteer for every document (its place sets are built once)."""
+    return Gazetteer()
 
 
 def with_head_word(ent: Span, start: int, end: int, taken: Set[int]) -> Tuple[int, int]:

@@ -51,6 +51,13 @@ def test_entity_trimmer_cuts_an_org_run_on_into_the_word_after_it():
     assert trimmed(text, spans) == ["星河", "云帆", "星河项目部", "中共中央"]
 
 
+def test_entity_trimmer_extends_an_org_over_its_place_and_its_institutions_kind_word():
+    text = "唐县民政事业服务中心与华北电力大学、北医三院等三甲医院，保定市的县医院"
+    spans = [(2, 10, "ORG"), (11, 14, "ORG"), (18, 22, "ORG"), (32, 35, "ORG")]
+    # not over a list's kind after 等, nor over a place that 的 separates
+    assert trimmed(text, spans) == ["唐县民政事业服务中心", "华北电力大学", "北医三院", "县医院"]
+    # not over another entity's characters
+    assert trimmed("华北电力大学", [(0, 3, "ORG"), (3, 6, "MEASURE")]) == ["华北电", "力大学"]
 
 def test_ending_filter_drops_statistical_spans_that_end_as_no_name_of_their_label(tmp_path):
     nlp = spacy.blank("zh")
