@@ -30,6 +30,8 @@ OPENING_QUOTES = frozenset("“\"‘'「『")
 # Words that follow a named body in a report; a statistical ORG that ends in their first characters has run on
 # into them (华电共|建 → 华电, 英利征迁|小组 → 英利, 河北碳交所合|作 → 河北碳交所).
 FOLLOWING_WORD = re.compile("共建|合作|组建|征迁|年产|项目|签约|投产")
+# A bare jurisdiction after 全 or 各 names a level, not a body (全省政府债务, 各县政府): no gold ORG starts there.
+LEVEL = re.compile("[全各][省市县区州镇乡]")
 # The rest of an institution's name up to its kind word, right after a statistical ORG that stopped short of it
 # (华北电|力大学, 解放军|总医院); not across 等 (北医三院等三甲医院 is a list and its kind).
 REST_OF_INSTITUTION = re.compile(rf"(?:(?!等){NAME_CHARACTER}){{0,3}}?(?:{INSTITUTION})")
@@ -44,7 +46,7 @@ def entity_trimmer(doc: Doc) -> Doc:
     the name was quoted (``“放管服”改革``); one that runs past a clause break is cut there, unless it is a quoted
     slogan. A MEASURE that is the document's own title (``own_titles``: a covering notice's 《…》 that also stands
     on a line of its own) is dropped. An ORG that has run on into the word after it is cut before it
-    (``before_following_word``); one that stopped short of a place before it or of its institution's kind word after
+    (``before_following_word``), and one that starts at a level (``LEVEL``) is dropped; one that stopped short of a place before it or of its institution's kind word after
     it is extended over them (``with_place_and_kind``)."""
     ents, changed = [], False
     taken = {i for ent in doc.ents for i in range(ent.start, ent.end)}
@@ -57,6 +59,9 @@ def entity_trimmer(doc: Doc) -> Doc:
             continue
         if ent.label_ == "MEASURE":
             end = within_clause(ent)
+        if ent.label_ == "ORG" and ent.start_char and LEVEL.match(text, ent.start_char - 1):
+            changed = True
+            continue
         if ent.label_ == "ORG":
             start, end = with_place_and_kind(ent, before_following_word(ent), taken, text)
         while start < end and has_bad_edge(doc[start:end].text):

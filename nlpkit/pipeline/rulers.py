@@ -158,9 +158,8 @@ class OrgFinder:
 
     def __init__(self) -> None:
         names = "|".join(re.escape(n) for n in org_names())
-        # not after 全 or 各: 全省政府债务, 各县政府 name a level, not a body
-        self.named = re.compile(rf"{JURISDICTION}{CONGRESS}|(?:{names})|(?<![全各]){JURISDICTION}(?![域级])"
-                                rf"{LOCAL_BODY}{OFFICE}|{DEPARTMENT}{OFFICE}")
+        self.named = re.compile(rf"{JURISDICTION}{CONGRESS}|(?:{names})|{JURISDICTION}(?![域级]){LOCAL_BODY}{OFFICE}"
+                                rf"|{DEPARTMENT}{OFFICE}")
         self.after_place = re.compile(rf"{CONGRESS}|{LOCAL_BODY}{OFFICE}")
         self.place_end = re.compile("[" + "".join(sorted({n[-1] for n in places.place_names()})) + "]")
         self.gazetteer = Gazetteer()

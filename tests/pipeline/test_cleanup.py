@@ -59,6 +59,12 @@ def test_entity_trimmer_extends_an_org_over_its_place_and_its_institutions_kind_
     # not over another entity's characters
     assert trimmed("华北电力大学", [(0, 3, "ORG"), (3, 6, "MEASURE")]) == ["华北电", "力大学"]
 
+
+def test_entity_trimmer_drops_an_org_that_starts_at_a_level():
+    # 全省, 各县: a level of government, not a body (全省政府债务, 各县政府); 省政府 alone is a body
+    text = "全省政府债务和各县政府，省政府"
+    assert trimmed(text, [(1, 4, "ORG"), (8, 11, "ORG"), (12, 15, "ORG")]) == ["省政府"]
+
 def test_ending_filter_drops_statistical_spans_that_end_as_no_name_of_their_label(tmp_path):
     nlp = spacy.blank("zh")
     ending_filter = nlp.add_pipe("nlpkit_ending_filter")

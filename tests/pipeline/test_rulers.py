@@ -117,8 +117,6 @@ def found_texts(finder_name: str, text: str) -> list:
     ("政协委员和人大代表，县政协委员", ["政协", "人大", "县政协"]),
     # words that are not bodies: 格局, 全局; a county name that reads as 和 + 县委 (和县); 区域
     ("优化区域发展格局，县委统揽全局，市政府和县委部署", ["县委", "市政府", "县委"]),
-    # a level, not a body: after 全 or 各
-    ("全省政府债务、各县政府和全省排名落后局面", []),
     # a department by its short name at the start of a clause; not a role or a place named after it
     ("教体局被评为先进，政法委书记、公安厅厅长出席；公安局长和财政局家属院", ["教体局", "政法委", "公安厅"]),
     # a jurisdiction (国家 too) or a place before a department's short name with 委 or 厅; not 开好局
