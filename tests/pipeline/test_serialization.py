@@ -43,7 +43,7 @@ def test_the_shipped_pipeline_gives_the_same_records_after_every_round_trip(tmp_
 def test_a_pipeline_folder_without_its_weights_fails_loudly(tmp_path):
     nlp = nlpkit.load()
     nlp.to_disk(tmp_path / "p")
-    for missing in ("lexicon_ruler/lexicon.json", "sections/model.npz"):
+    for missing in ("ending_filter/endings.json", "lexicon_ruler/lexicon.json", "sections/model.npz"):
         weights = tmp_path / "p" / missing
         data = weights.read_bytes()
         weights.unlink()
@@ -53,7 +53,8 @@ def test_a_pipeline_folder_without_its_weights_fails_loudly(tmp_path):
     assert spacy.load(tmp_path / "p").pipe_names == nlp.pipe_names
 
 
-@pytest.mark.parametrize("component,field", [("lexicon_ruler", "lexicon"), ("sections", "model")])
+@pytest.mark.parametrize("component,field", [("ending_filter", "endings"), ("lexicon_ruler", "lexicon"),
+                                             ("sections", "model")])
 def test_exclude_leaves_a_components_learned_state_out(component, field):
     nlp = nlpkit.load()
     pipe = nlp.get_pipe(component)
