@@ -120,7 +120,7 @@ def found_texts(finder_name: str, text: str) -> list:
     # a department by its short name at the start of a clause; not a role or a place named after it
     ("教体局被评为先进，政法委书记、公安厅厅长出席；公安局长和财政局家属院", ["教体局", "政法委", "公安厅"]),
     # a jurisdiction (国家 too) or a place before a department's short name with 委 or 厅; not 开好局
-    ("省卫健委、国家医保局和河北省发改委会同省教育厅，为现代化国家开好局", ["省卫健委", "国家医保局", "河北省发改委", "省教育厅"]),
+    ("省卫健委、国家医保局和河北省发改委会同省教育厅，为现代化国家开好局，国家破局", ["省卫健委", "国家医保局", "河北省发改委", "省教育厅"]),
     # the finders read normalised text: traditional characters are converted before (RegexRuler), not here
 ])
 def test_org_finder_anchors_bodies_at_places_and_jurisdictions(text, names):
@@ -146,6 +146,7 @@ def test_org_finder_anchors_bodies_at_places_and_jurisdictions(text, names):
     ("组建子公司，鼓励上市公司，强化公司治理", []),
     # schools by a short name the same way; not a kind of school, 中小学, a plenum, pupils or school places
     ("对南湖中学、东关小学改造，在桃李一中实施，建成晨光幼儿园", ["南湖中学", "东关小学", "桃李一中", "晨光幼儿园"]),
+    ("启动了南湖中学，包括晨光幼儿园", ["南湖中学", "晨光幼儿园"]),
     ("公办幼儿园、农村小学和中小学校舍，十九届二中全会，小学生和中学学位", []),
     # companies by any short name, as the items of a list of companies (after a break or a verb, with or without 等)
     ("培育了星河科技、云帆、青禾等一批龙头企业；宏远、瑞丰2家企业投产", ["星河科技", "云帆", "青禾", "宏远", "瑞丰"]),
