@@ -46,8 +46,8 @@ def entity_trimmer(doc: Doc) -> Doc:
     the name was quoted (``“放管服”改革``); one that runs past a clause break is cut there, unless it is a quoted
     slogan. A MEASURE that is the document's own title (``own_titles``: a covering notice's 《…》 that also stands
     on a line of its own) is dropped. An ORG that has run on into the word after it is cut before it
-    (``before_following_word``), and one that starts at a level (``LEVEL``) is dropped; one that stopped short of a place before it or of its institution's kind word after
-    it is extended over them (``with_place_and_kind``)."""
+    (``before_following_word``), one that starts at a level (``LEVEL``) is dropped, and one that stopped short of
+    the place before it or of its institution's kind word after it is extended over them (``with_place_and_kind``)."""
     ents, changed = [], False
     taken = {i for ent in doc.ents for i in range(ent.start, ent.end)}
     text = normalize_text(doc.text) if any(ent.label_ == "ORG" for ent in doc.ents) or "《" in doc.text else ""
@@ -104,9 +104,10 @@ def before_following_word(ent: Span) -> int:
 
 
 def with_place_and_kind(ent: Span, end: int, taken: Set[int], text: str) -> Tuple[int, int]:
-    """Token bounds of an ORG ``ent`` (ending at ``end``; ``text``: the document's normalised text) extended left over the places right before it (ANNOTATION.md:
-    the jurisdiction belongs to the span, 唐县 + 民政事业服务中心) and right over the rest of an institution's name
-    (``REST_OF_INSTITUTION``), unless that would run into another entity (of the tokens in ``taken``)."""
+    """Token bounds of an ORG ``ent`` (ending at ``end``; ``text``: the document's normalised text) extended left
+    over the places right before it (ANNOTATION.md: the jurisdiction belongs to the span, 唐县 + 民政事业服务中心)
+    and right over the rest of an institution's name (``REST_OF_INSTITUTION``), unless that would run into another
+    entity (of the tokens in ``taken``)."""
     doc = ent.doc
     start = ent.start
     place = gazetteer().chain_ending_at(text, ent.start_char)
