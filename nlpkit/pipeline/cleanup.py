@@ -182,7 +182,8 @@ class EndingFilter(LearnedState):
                 if ent.label_ in endings and len(ent.text) >= self.min_chars:
                     endings[ent.label_].add(ending(ent.text))
         self.endings = endings
-        logger.info("[%s] %s", self.name, ", ".join(f"{label}: {len(chars)} endings" for label, chars in endings.items()))
+        logger.info("[%s] %s", self.name,
+                    ", ".join(f"{label}: {len(chars)} endings" for label, chars in endings.items()))
 
     def __call__(self, doc: Doc) -> Doc:
         ents = [ent for ent in doc.ents if not self.ends_unseen(ent)]
