@@ -67,7 +67,7 @@ def test_entity_trimmer_drops_an_org_that_starts_at_a_level():
 
 def test_ending_filter_drops_statistical_spans_that_end_as_no_name_of_their_label(tmp_path):
     nlp = spacy.blank("zh")
-    ending_filter = nlp.add_pipe("nlpkit_ending_filter")
+    ending_filter = nlp.add_pipe("nlpkit_ending_filter", config={"labels": ["ORG", "MEASURE"]})
     text = "县安委会推行河长制，市委部署。"
     reference = nlp.make_doc(text)
     reference.ents = [reference.char_span(0, 4, label="ORG"), reference.char_span(6, 9, label="MEASURE"),
