@@ -1,5 +1,6 @@
 """The entity trimmer (edges, head words, codes, clauses, the document's own title) and the ending filter."""
 import spacy
+from spacy.tokens import Doc
 from spacy.training import Example
 
 from .test_serialization import round_trips
@@ -65,6 +66,14 @@ def test_entity_trimmer_drops_an_org_that_starts_at_a_level():
     text = "全省政府债务和各县政府，省政府"
     assert trimmed(text, [(1, 4, "ORG"), (8, 11, "ORG"), (12, 15, "ORG")]) == ["省政府"]
 
+
+def named_spans(nlp, text: str, spans) -> Doc:
+    """A doc of ``text`` whose entities are ``spans`` given as (surface, label), each at its first occurrence."""
+    doc = nlp.make_doc(text)
+    doc.ents = [doc.char_span(text.index(name), text.index(name) + len(name), label=label) for name, label in spans]
+    return doc
+
+
 def test_ending_filter_drops_statistical_spans_that_end_as_no_name_of_their_label(tmp_path):
     nlp = spacy.blank("zh")
     ending_filter = nlp.add_pipe("nlpkit_ending_filter", config={"labels": ["ORG", "MEASURE"]})
@@ -76,14 +85,10 @@ def test_ending_filter_drops_statistical_spans_that_end_as_no_name_of_their_labe
     ending_filter.initialize(lambda: [Example(nlp.make_doc(text), reference)], nlp=nlp)
     assert ending_filter.endings == {"ORG": {"会"}, "MEASURE": {"制"}}
     text = "市安委會、湖北交通区位优越，英利扩产，推行林長制”。"
-    doc = nlp.make_doc(text)
     spans = [("市安委會", "ORG"), ("湖北交通区位优越", "ORG"), ("英利", "ORG"), ("林長制”", "MEASURE")]
-    doc.ents = [doc.char_span(text.index(name), text.index(name) + len(name), label=label) for name, label in spans]
     # a run-on ORG goes; a short name and names ending as learned stay (traditional script and a quote alike)
     kept = ["市安委會", "英利", "林長制”"]
-    assert [e.text for e in ending_filter(doc).ents] == kept
+    assert [e.text for e in ending_filter(named_spans(nlp, text, spans)).ents] == kept
     for way, loaded in round_trips(nlp, tmp_path / "p").items():
-        doc = loaded.make_doc(text)
-        doc.ents = [doc.char_span(text.index(name), text.index(name) + len(name), label=label)
-                    for name, label in spans]
-        assert [e.text for e in loaded.get_pipe("nlpkit_ending_filter")(doc).ents] == kept, way
+        filtered = loaded.get_pipe("nlpkit_ending_filter")(named_spans(loaded, text, spans))
+        assert [e.text for e in filtered.ents] == kept, way
