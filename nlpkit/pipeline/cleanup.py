@@ -59,10 +59,10 @@ def entity_trimmer(doc: Doc) -> Doc:
             continue
         if ent.label_ == "MEASURE":
             end = within_clause(ent)
-        if ent.label_ == "ORG" and ent.start_char and LEVEL.match(text, ent.start_char - 1):
-            changed = True
-            continue
         if ent.label_ == "ORG":
+            if ent.start_char and LEVEL.match(text, ent.start_char - 1):
+                changed = True
+                continue
             start, end = with_place_and_kind(ent, before_following_word(ent), taken, text)
         while start < end and has_bad_edge(doc[start:end].text):
             if has_bad_edge(doc[start].text):
@@ -112,14 +112,20 @@ def with_place_and_kind(ent: Span, end: int, taken: Set[int], text: str) -> Tupl
     start = ent.start
     place = gazetteer().chain_ending_at(text, ent.start_char)
     before = doc.char_span(place, ent.start_char) if place is not None else None
-    if before is not None and not any(i in taken for i in range(before.start, before.end)):
+    if before is not None and free_of_others(ent, before.start, before.end, taken):
         start = before.start
     if end == ent.end:
         rest = REST_OF_INSTITUTION.match(text, ent.end_char)
         after = doc.char_span(ent.end_char, rest.end()) if rest else None
-        if after is not None and not any(i in taken for i in range(after.start, after.end)):
+        if after is not None and free_of_others(ent, after.start, after.end, taken):
             end = after.end
     return start, end
+
+
+def free_of_others(ent: Span, start: int, end: int, taken: Set[int]) -> bool:
+    """Whether tokens ``start:end`` hold no token of another entity (of those in ``taken``; ``ent``'s own, trimmed
+    edges included, are free)."""
+    return all(i not in taken or ent.start <= i < ent.end for i in range(start, end))
 
 
 @lru_cache(maxsize=1)
@@ -137,13 +143,10 @@ def with_head_word(ent: Span, start: int, end: int, taken: Set[int]) -> Tuple[in
         return start, end
     head = FOLLOWING_HEAD.match(normalize_text(doc[end : end + HEAD_WINDOW].text))
     span = doc.char_span(doc[start].idx, doc[end].idx + head.end()) if head else None
-
-    def free(i: int) -> bool:  # not another entity's token (the trimmed edges of this one are free)
-        return i not in taken or ent.start <= i < ent.end
-
-    if span is None or not all(free(i) for i in range(end, span.end)):
+    if span is None or not free_of_others(ent, end, span.end, taken):
         return start, end
-    if head.group().startswith("”") and start > 0 and doc[start - 1].text == "“" and free(start - 1):
+    quoted = head.group().startswith("”") and start > 0 and doc[start - 1].text == "“"
+    if quoted and free_of_others(ent, start - 1, start, taken):
         start -= 1
     return start, span.end
 
