@@ -8,7 +8,9 @@ pass over the label transitions seen in training keeps sections contiguous unles
 
 An input of a few sentences (a paragraph, a single sentence) is an excerpt, not a report: it has no headings, block or
 position to read, so a second linear model, fitted on every training sentence alone, labels each of its sentences by
-what it says.
+what it says. Report sentences rarely say "will" (a plan section's sentences are imperatives), so that model misses
+an excerpt's explicit plan (2025年计划新建应急避难场所6处。 reads as done work by its count): a sentence with a
+plan cue and no sign of completion is read as PLAN.
 """
 
 import io
@@ -32,6 +34,14 @@ SUB_HEADING = re.compile(r"^\s*[（(][一二三四五六七八九十]+[）)]")
 POSITION_BINS = 10
 WHITESPACE_RUN = re.compile(r"\s\s+")
 DIGIT = re.compile(r"[0-9]")
+# Read alone, a sentence that says it plans (明年…, 下一步…, 力争…, 计划新建…, 将加快…) and nothing done: on the sentences
+# of 61 local reports read alone, 176 of the 180 it matches are PLAN (excerpt macro-F 0.864 → 0.865).
+PLAN_CUE = re.compile(
+    r"^(?:明年|下一步|下步|今后|来年|下一年度?)|力争"
+    r"|计划(?:新建|建设|实施|开展|完成|改造|投资|新增|培训|组织|举办)"
+    r"|^[^，。,]{0,12}(?:将|拟)(?:新建|建设|实施|开展|完成|持续|继续|进一步|加快|全面|深入)"
+)
+DONE_CUE = re.compile("已|了|累计|共计|建成|完成率|超额|实现")
 Row = Tuple[np.ndarray, np.ndarray]  # (feature indices, values) of one sentence or block
 
 
@@ -210,7 +220,7 @@ class SectionClassifier(LearnedState):
         if len(texts) < self.short_document:
             rows = [as_row(sentence_ngrams(text, self.n_features)) for text in texts]
             scores = np.stack([self.excerpt_coef[:, index] @ values for index, values in rows]) + self.excerpt_intercept
-            return [SENTENCE_LABELS[k] for k in scores.argmax(axis=1)]
+            return [says_plan(text) or SENTENCE_LABELS[k] for text, k in zip(texts, scores.argmax(axis=1))]
         rows, block_rows, blocks = self._features(texts)
         block_scores = np.stack([self.coef[:, index] @ values for index, values in block_rows])
         scores = np.stack([self.coef[:, index] @ values for index, values in rows]) + block_scores[blocks] + self.intercept
@@ -269,6 +279,12 @@ class SectionClassifier(LearnedState):
 def as_row(features: Dict[int, float], offset: int = 0) -> Row:
     """A sparse row from ``{column: value}``, its columns shifted by ``offset`` (a block's part of the layout)."""
     return (np.fromiter(features.keys(), dtype=np.int64) + offset, np.fromiter(features.values(), dtype=np.float32))
+
+
+def says_plan(text: str) -> Optional[str]:
+    """``PLAN`` for a sentence read alone that says it plans and reports nothing done (``PLAN_CUE``), else None."""
+    normalized = normalize_text(text)
+    return "PLAN" if PLAN_CUE.search(normalized) and not DONE_CUE.search(normalized) else None
 
 
 def sentence_ngrams(text: str, n_features: int) -> Dict[int, float]:

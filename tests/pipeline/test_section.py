@@ -79,6 +79,18 @@ def test_an_excerpt_is_labelled_sentence_by_sentence_by_what_it_says():
     assert sections.predict(["将要培训。", "完成了培训。"]) == ["PLAN", "ACHIEVEMENT"]
 
 
+def test_an_excerpt_sentence_that_says_it_plans_is_a_plan_unless_it_reports_work_done():
+    # Trained only on counts of done work, the model reads any count as an achievement; a plan cue overrides that
+    # in an excerpt, a sign of completion keeps it, and a report's sentences are left to the report model.
+    nlp = spacy.blank("zh")
+    sections = nlp.add_pipe("nlpkit_section_classifier", config={"n_features": 2**12, "short_document": 3})
+    sections.fit([["新建场所6处。", "检查企业12家。", "要检查企业。"]] * 2, [["ACHIEVEMENT", "ACHIEVEMENT", "PLAN"]] * 2)
+    assert sections.predict(["新建场所6处。"]) == ["ACHIEVEMENT"]
+    assert sections.predict(["2025年计划新建场所6处。", "计划新建的6处场所已建成。"]) == ["PLAN", "ACHIEVEMENT"]
+    assert sections.predict(["力争新建场所6处。", "明年，新建场所6处。"]) == ["PLAN", "PLAN"]
+    assert sections.predict(["计划新建场所6处。"] * 3)[0] == "ACHIEVEMENT"  # three sentences: a report
+
+
 def test_uninitialised_section_classifier_says_so():
     nlp = spacy.blank("zh")
     nlp.add_pipe("nlpkit_sentencizer")
