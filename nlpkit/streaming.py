@@ -130,7 +130,9 @@ def _in_workers(nlp: Language, work: Iterable[Batch], n_process: int) -> Iterato
     except BrokenProcessPool:  # from result(), or from submit() when the pool has already seen the death
         raise WorkerError("a worker process died (killed or out of memory)") from None
     finally:
-        pool.shutdown(wait=False, cancel_futures=True)
+        # Wait for the pool's manager thread: left running, it can close its wake-up pipe while the interpreter's
+        # exit hook writes to it, and the run ends with a stray "Bad file descriptor" report on stderr.
+        pool.shutdown(wait=True, cancel_futures=True)
         _WORKER_NLP = None
 
 

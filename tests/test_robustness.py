@@ -183,3 +183,15 @@ def test_a_pool_broken_at_submit_or_at_result_raises_worker_error(shipped_nlp, m
         documents = [(str(i), "全年检查企业4053家。") for i in range(8)]
         with pytest.raises(streaming.WorkerError):
             list(process(shipped_nlp, documents, batch_size=1, n_process=2))
+
+
+def test_the_worker_pool_is_gone_when_the_stream_ends(shipped_nlp):
+    """The pool's manager thread must be joined before ``process`` returns: left running, it closes its wake-up
+    pipe while the interpreter's exit hook writes to it, and a CLI run ends with a stray traceback on stderr."""
+    import threading
+    from concurrent.futures.process import _ExecutorManagerThread
+
+    documents = [(str(i), "全年检查企业4053家。") for i in range(6)]
+    records = list(process(shipped_nlp, documents, batch_size=1, n_process=2))
+    assert [r["id"] for r in records] == [str(i) for i in range(6)]
+    assert not [t for t in threading.enumerate() if isinstance(t, _ExecutorManagerThread)]
