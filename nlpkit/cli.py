@@ -284,6 +284,7 @@ def evaluate(
     baseline_config: Path = typer.Option(Path("configs/baseline_ner.cfg"), metavar="CFG", help="spaCy default NER config for --cv"),
     spacy_baseline: bool = typer.Option(True, help="--cv: also retrain spaCy's default NER per fold (half the time)"),
     folds: Optional[str] = typer.Option(None, metavar="IDS", help="--cv: hold out only these reports (comma-separated ids)"),
+    by_issuer: bool = typer.Option(False, "--by-issuer", help="--cv: also leave out the held-out report's issuer's other reports"),
     work_dir: Path = typer.Option(Path("training/cv"), metavar="DIR", help="fold models for --cv"),
     cv_steps: int = typer.Option(0, metavar="N", help="--cv: train every system this many steps (0: as configured)"),
     ablation: List[Path] = typer.Option([], metavar="CFG", help="--cv: also retrain this pipeline config per fold (repeatable)"),
@@ -313,6 +314,7 @@ def evaluate(
                 results, per_fold, by_domain = cross_validate(
                     config, baseline_config if spacy_baseline else None, corpus, work_dir,
                     max_steps=cv_steps, ablations=ablation, jobs=jobs, only=folds.split(",") if folds else None,
+                    by_issuer=by_issuer,
                     on_fold=lambda done, total, rid: progress.update(task, completed=done, total=total,
                                                                      description=f"fold {done}/{total} ({rid})"),
                 )
@@ -348,7 +350,8 @@ def evaluate(
         shared_data = shared_dir(corpus)
         meta = run_meta(corpus_hash(corpus) if corpus.exists() else None, [r["id"] for r in test], shared_data)
         meta["protocol"] = (
-            f"leave-one-report-out, every system retrained per fold ({cv_steps or 'configured'} steps)"
+            f"leave-one-{'issuer' if by_issuer else 'report'}-out, every system retrained per fold "
+            f"({cv_steps or 'configured'} steps)"
             if cv else "fixed test split (corpus/splits.json)"
         )
         specs = recognizers_specs(shared_data)

@@ -10,6 +10,7 @@ from __future__ import annotations
 import hashlib
 import json
 import os
+import re
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
@@ -151,6 +152,19 @@ def domain(record: dict) -> str:
     """``national`` for the State Council's reports, ``local`` for every other body's (seeds, local reports, a
     user's own): EVALUATION.md reports the two side by side."""
     return "national" if record.get("source", "").startswith("gov_work_reports:") else "local"
+
+
+def issuer(record: dict) -> str:
+    """The body that issued the report, as far as the corpus knows it: a local report's series without its year
+    (``local_reports:qingyuan-district-gov-report-2025`` -> ``qingyuan-district-gov-report``), ``State Council`` for
+    the national reports, else the record itself. Leave-one-issuer-out holds out a report with every other report
+    of its issuer, so its names were never read in another year's report."""
+    source = record.get("source", "")
+    if source.startswith("gov_work_reports:"):
+        return "State Council"
+    if source.startswith("local_reports:"):
+        return re.sub(r"-\d{4}$", "", source.split(":", 1)[1])
+    return record["id"]
 
 
 def has_entities(record: dict) -> bool:

@@ -87,3 +87,21 @@ def test_missing_shared_data_is_one_clear_line(tmp_path):
     assert result.returncode == 2
     assert "stand-off reports need" in result.stderr and "NLPKIT_SHARED" in result.stderr
     assert "Traceback" not in result.stderr
+
+
+def test_a_local_report_series_is_one_issuer_and_a_fold_by_issuer_leaves_it_out():
+    from nlpkit.evaluation.crossval import fold_training_records
+
+    records = [{"id": "a20", "source": "local_reports:anguo-city-gov-report-2020"},
+               {"id": "a22", "source": "local_reports:anguo-city-gov-report-2022"},
+               {"id": "b20", "source": "local_reports:boye-county-gov-report-2020"},
+               {"id": "gwr-2020", "source": "gov_work_reports:2020"},
+               {"id": "gwr-2021", "source": "gov_work_reports:2021"},
+               {"id": "seed-000", "source": "seeds/000.txt"}]
+    assert corpus.issuer(records[0]) == corpus.issuer(records[1]) == "anguo-city-gov-report"
+    assert corpus.issuer(records[3]) == corpus.issuer(records[4]) != corpus.issuer(records[5]) == "seed-000"
+    ids = lambda held, by_issuer: [r["id"] for r in fold_training_records(records, held, by_issuer)]  # noqa: E731
+    assert ids(records[0], False) == ["a22", "b20", "gwr-2020", "gwr-2021", "seed-000"]
+    assert ids(records[0], True) == ["b20", "gwr-2020", "gwr-2021", "seed-000"]
+    assert ids(records[3], True) == ["a20", "a22", "b20", "seed-000"]
+    assert ids(records[5], True) == ids(records[5], False)

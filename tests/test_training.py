@@ -125,3 +125,18 @@ def test_cross_validation_pools_by_domain_with_a_transfer_system(tiny_corpus, tm
     assert (tmp_path / "cv" / "transfer" / "model-last").is_dir()
     section = domain_section(by_domain)
     assert section.index("### local") < section.index("### national")
+
+
+@pytest.mark.slow
+def test_cross_validation_by_issuer_trains_without_the_issuers_other_reports(tiny_corpus, tmp_path):
+    from nlpkit.evaluation.crossval import TRAINED_STAMP, cross_validate
+
+    records = load_fixture("tiny.jsonl")
+    for record, year in zip(records, ("2020", "2021", "2020")):
+        record["source"] = f"local_reports:{'anguo' if record['id'] != 't3' else 'boye'}-city-gov-report-{year}"
+    (tiny_corpus / "tiny.jsonl").write_text("\n".join(json.dumps(r, ensure_ascii=False) for r in records),
+                                           encoding="utf-8")
+    _, per_fold, _ = cross_validate(ROOT / "configs" / "pipeline.cfg", None, tiny_corpus, tmp_path / "cv",
+                                    max_steps=2, scripts=(), only=["t2"], by_issuer=True)
+    stamp = json.loads((tmp_path / "cv" / "t2" / "nlpkit" / TRAINED_STAMP).read_text(encoding="utf-8"))
+    assert set(per_fold) == {"t2"} and stamp["overrides"]["corpora.train.split"] == "t3"

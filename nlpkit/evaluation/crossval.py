@@ -30,6 +30,7 @@ def cross_validate(
     jobs: int = 1,
     transfer: bool = True,
     only: Optional[Sequence[str]] = None,
+    by_issuer: bool = False,
 ) -> Tuple[Dict[str, Dict[str, object]], Dict[str, Dict[str, Dict[str, object]]], Dict[str, Dict[str, Dict[str, object]]]]:
     """Leave-one-report-out over the fully annotated reports, every system trained on the same folds.
 
@@ -41,7 +42,9 @@ def cross_validate(
     alone and predicts every local fold (``nlpkit (no local reports)``: what the local reports add). ``max_steps``
     (if set) shortens training for every system alike. ``jobs`` folds train at once, in forked processes
     (training is single-threaded; the figures do not depend on it). ``only``: hold out just these reports (each
-    still trained on all the others). A rerun with the same ``work_dir`` reuses every model trained from the same
+    still trained on all the others). ``by_issuer``: leave-one-issuer-out, each fold also leaving out every other
+    report of the held-out one's issuer (``corpus.issuer``: the same county's other years), as a document from a
+    body the corpus never read; a national fold then trains on the local reports alone. A rerun with the same ``work_dir`` reuses every model trained from the same
     config, overrides and corpus (``trained.json`` beside it) and trains the rest.
     Returns (scores over all held-out predictions pooled, scores per fold and system, pooled scores per domain
     (``corpus.domain``) and system).
@@ -53,7 +56,8 @@ def cross_validate(
     national = [r for r in records if corpus.domain(r) == "national"]
     transfer = transfer and bool(local) and any(corpus.has_entities(r) for r in national)
     run = partial(_fold_predictions, records=records, config=config, baseline_config=baseline_config,
-                  corpus_dir=corpus_dir, work_dir=work_dir, max_steps=max_steps, ablations=ablations, scripts=scripts)
+                  corpus_dir=corpus_dir, work_dir=work_dir, max_steps=max_steps, ablations=ablations, scripts=scripts,
+                  by_issuer=by_issuer)
     predicted: List[Dict[str, List[dict]]] = []  # per fold: system name -> its prediction of the held-out report
     with ProcessPoolExecutor(jobs, mp_context=multiprocessing.get_context("fork")) if jobs > 1 else nullcontext() as pool:
         trained_once = partial(_trained_predictions, national, local, config, corpus_dir, work_dir / "transfer", max_steps)
@@ -81,6 +85,12 @@ def cross_validate(
         if chosen:
             by_domain[name] = pooled(chosen)
     return pooled(range(len(folds))), per_fold, by_domain
+
+
+def fold_training_records(records: Sequence[dict], held: dict, by_issuer: bool = False) -> List[dict]:
+    """The reports a fold trains on: every report but ``held`` and, ``by_issuer``, but its issuer's others."""
+    return [r for r in records if r["id"] != held["id"]
+            and not (by_issuer and corpus.issuer(r) == corpus.issuer(held))]
 
 
 def _trained_predictions(
@@ -141,10 +151,11 @@ def _fold_predictions(
     max_steps: int,
     ablations: Sequence[Path],
     scripts: Sequence[str],
+    by_issuer: bool,
 ) -> Dict[str, List[dict]]:
-    """Train every system on the reports other than ``held`` and return each one's prediction of it."""
+    """Train every system on the fold's training reports and return each one's prediction of ``held``."""
 
-    train_records = [r for r in records if r["id"] != held["id"]]
+    train_records = fold_training_records(records, held, by_issuer)
     out = work_dir / held["id"]
     pipelines = [("nlpkit", config, "nlpkit")] + [(f"nlpkit ({a.stem})", a, a.stem) for a in ablations]
     systems = {name: trained_system(pipeline_config, out / folder, train_records, corpus_dir, max_steps)
