@@ -12,6 +12,7 @@ def test_perfect_prediction():
     s = score(GOLD, GOLD)
     assert s["entities_micro_f"] == 1.0 and s["quantity_value_unit_accuracy"] == 1.0
     assert s["sentences"]["ACHIEVEMENT"]["f"] == 1.0 and s["missing_documents"] == []
+    assert s["sentences_macro_f"] == 1.0  # PROBLEM and PLAN, in neither gold nor prediction, are no error
 
 
 def test_partial_overlap_counts_for_overlap_not_strict():
@@ -24,6 +25,7 @@ def test_partial_overlap_counts_for_overlap_not_strict():
     assert s["entities"]["QUANTITY"]["strict"]["f"] == 1.0
     assert s["quantity_value_unit_accuracy"] == 0.0
     assert s["sentences"]["ACHIEVEMENT"]["r"] == 0.0 and s["confusion"]["ACHIEVEMENT"] == {"PLAN": 1}
+    assert s["sentences_macro_f"] == 0.0  # ACHIEVEMENT missed, PLAN wrongly found: both count
 
 
 def test_missing_document_counts_as_all_missed():

@@ -98,7 +98,9 @@ Offsets = Tuple[int, int]
 
 def sentence_scores(documents: Iterable[Tuple[Dict[Offsets, str], Dict[Offsets, str]]]) -> Dict[str, object]:
     """Sentence labels of (gold, predicted) ``{(start, end): label}`` maps, one pair per document: P/R/F per label
-    (a sentence counts where offsets and label agree), macro-F over the content labels, accuracy, confusion.
+    (a sentence counts where offsets and label agree), macro-F over the content labels present in the gold or the
+    predictions (as scikit-learn's macro average: a label absent from both, e.g. PROBLEM in a summary that admits
+    no problem, is no error; 0.0 if none is present), accuracy, confusion.
 
     Used on records (``score``) and, through the section classifier's registered scorer, on spaCy Examples.
     """
@@ -113,9 +115,10 @@ def sentence_scores(documents: Iterable[Tuple[Dict[Offsets, str], Dict[Offsets, 
         n_pred.update(pred.values())
     per_label = {label: prf(tp[label], n_pred[label], n_gold[label]) for label in SENTENCE_LABELS}
     total = sum(n_gold.values())
+    present = [label for label in CONTENT_LABELS if n_gold[label] or n_pred[label]]
     return {
         "per_label": per_label,
-        "macro_f": sum(per_label[l]["f"] for l in CONTENT_LABELS) / len(CONTENT_LABELS),
+        "macro_f": sum(per_label[label]["f"] for label in present) / len(present) if present else 0.0,
         "accuracy": sum(tp.values()) / total if total else 0.0,
         "confusion": {g: dict(c) for g, c in confusion.items()},
     }
