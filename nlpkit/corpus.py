@@ -154,6 +154,16 @@ def domain(record: dict) -> str:
     return "national" if record.get("source", "").startswith("gov_work_reports:") else "local"
 
 
+def kind(record: dict) -> str:
+    """What sort of document a report is, for figures pooled by kind: the State Council's reports, the seeds (bureau
+    summaries and plans), local government reports by level (``level``: county, city, province), else other."""
+    if domain(record) == "national":
+        return "State Council reports"
+    if record.get("source", "").startswith("seeds/"):
+        return "bureau documents (seeds)"
+    return f"{record['level']} government reports" if record.get("level") else "other local documents"
+
+
 def issuer(record: dict) -> str:
     """The body that issued the report, as far as the corpus knows it: a local report's series without its year
     (``local_reports:qingyuan-district-gov-report-2025`` -> ``qingyuan-district-gov-report``), ``State Council`` for

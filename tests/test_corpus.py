@@ -105,3 +105,15 @@ def test_a_local_report_series_is_one_issuer_and_a_fold_by_issuer_leaves_it_out(
     assert ids(records[0], True) == ["b20", "gwr-2020", "gwr-2021", "seed-000"]
     assert ids(records[3], True) == ["a20", "a22", "b20", "seed-000"]
     assert ids(records[5], True) == ids(records[5], False)
+
+
+def test_held_out_reports_are_pooled_by_domain_and_by_kind_of_local_document():
+    from nlpkit.evaluation.crossval import fold_groups
+
+    folds = [{"id": "gwr-2020", "source": "gov_work_reports:2020"},
+             {"id": "seed-000", "source": "seeds/000.txt"},
+             {"id": "a20", "source": "local_reports:anguo-city-gov-report-2020", "level": "county"},
+             {"id": "b20", "source": "local_reports:boye-county-gov-report-2020", "level": "county"}]
+    assert fold_groups(folds) == {"local": [1, 2, 3], "local: bureau documents (seeds)": [1],
+                                  "local: county government reports": [2, 3], "national": [0]}
+    assert fold_groups(folds[2:]) == {"local": [0, 1]}  # one kind: nothing to split

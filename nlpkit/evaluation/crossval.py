@@ -46,8 +46,8 @@ def cross_validate(
     report of the held-out one's issuer (``corpus.issuer``: the same county's other years), as a document from a
     body the corpus never read; a national fold then trains on the local reports alone. A rerun with the same ``work_dir`` reuses every model trained from the same
     config, overrides and corpus (``trained.json`` beside it) and trains the rest.
-    Returns (scores over all held-out predictions pooled, scores per fold and system, pooled scores per domain
-    (``corpus.domain``) and system).
+    Returns (scores over all held-out predictions pooled, scores per fold and system, pooled scores per group of
+    held-out reports (``fold_groups``: domain, and kind of local document) and system).
     """
 
     records = corpus.read_records(corpus_dir)
@@ -79,12 +79,22 @@ def cross_validate(
         return {name: score([folds[i] for i in chosen], [p for i in chosen for p in predicted[i][name]])
                 for name in names}
 
-    by_domain = {}
+    by_domain = {name: pooled(chosen) for name, chosen in fold_groups(folds).items()}
+    return pooled(range(len(folds))), per_fold, by_domain
+
+
+def fold_groups(folds: Sequence[dict]) -> Dict[str, List[int]]:
+    """The held-out reports (as indices) per domain, local first, and, where the local ones are of more than one
+    kind (``corpus.kind``), per kind of local document (``local: bureau documents (seeds)``)."""
+    groups: Dict[str, List[int]] = {}
     for name in corpus.DOMAINS:
         chosen = [i for i, r in enumerate(folds) if corpus.domain(r) == name]
         if chosen:
-            by_domain[name] = pooled(chosen)
-    return pooled(range(len(folds))), per_fold, by_domain
+            groups[name] = chosen
+        kinds = sorted({corpus.kind(folds[i]) for i in chosen})
+        if name == "local" and len(kinds) > 1:
+            groups.update({f"local: {k}": [i for i in chosen if corpus.kind(folds[i]) == k] for k in kinds})
+    return groups
 
 
 def fold_training_records(records: Sequence[dict], held: dict, by_issuer: bool = False) -> List[dict]:

@@ -81,12 +81,14 @@ def headline_table(results: Dict[str, Dict[str, object]]) -> List[str]:
 
 
 def domain_section(by_domain: Dict[str, Dict[str, Dict[str, object]]]) -> str:
-    """Headline figures pooled over the local and over the national held-out reports, local first."""
+    """Headline figures pooled over the local and over the national held-out reports, local first, and over each
+    kind of local document."""
     lines = ["## By domain: local documents and State Council reports", "",
              "The same held-out predictions pooled per domain (local: the seeds and the local reports of "
-             "cities, counties, districts and provinces; national: the State Council's reports). "
-             "`nlpkit (no local reports)` is the pipeline trained once on the national reports alone: the transfer "
-             "figure, what the local reports add."]
+             "cities, counties, districts and provinces; national: the State Council's reports), and the local ones "
+             "per kind of document (`local: …`: the seeds, bureau summaries and plans, and the government reports "
+             "of each level). `nlpkit (no local reports)` is the pipeline trained once on the national reports "
+             "alone: the transfer figure, what the local reports add."]
     for name, results in by_domain.items():
         lines += ["", f"### {name}", "", *headline_table(results)]
     return "\n".join(lines) + "\n"
