@@ -310,13 +310,13 @@ def evaluate(
             from .evaluation.crossval import cross_validate
 
             with Progress(console=err) as progress:
-                task = progress.add_task("leave-one-report-out", total=None)
+                task = progress.add_task(f"leave-one-{'issuer' if by_issuer else 'report'}-out", total=None)
                 results, per_fold, by_domain = cross_validate(
                     config, baseline_config if spacy_baseline else None, corpus, work_dir,
                     max_steps=cv_steps, ablations=ablation, jobs=jobs, only=folds.split(",") if folds else None,
                     by_issuer=by_issuer,
-                    on_fold=lambda done, total, rid: progress.update(task, completed=done, total=total,
-                                                                     description=f"fold {done}/{total} ({rid})"),
+                    on_fold=lambda done, total, ids: progress.update(task, completed=done, total=total,
+                                                                     description=f"fold {done}/{total} ({ids})"),
                 )
             test = [r for r in read_records(corpus) if has_entities(r) and (not folds or r["id"] in folds.split(","))]
         else:

@@ -89,31 +89,22 @@ def test_missing_shared_data_is_one_clear_line(tmp_path):
     assert "Traceback" not in result.stderr
 
 
-def test_a_local_report_series_is_one_issuer_and_a_fold_by_issuer_leaves_it_out():
-    from nlpkit.evaluation.crossval import fold_training_records
 
-    records = [{"id": "a20", "source": "local_reports:anguo-city-gov-report-2020"},
-               {"id": "a22", "source": "local_reports:anguo-city-gov-report-2022"},
-               {"id": "b20", "source": "local_reports:boye-county-gov-report-2020"},
-               {"id": "gwr-2020", "source": "gov_work_reports:2020"},
-               {"id": "gwr-2021", "source": "gov_work_reports:2021"},
-               {"id": "seed-000", "source": "seeds/000.txt"}]
-    assert corpus.issuer(records[0]) == corpus.issuer(records[1]) == "anguo-city-gov-report"
-    assert corpus.issuer(records[3]) == corpus.issuer(records[4]) != corpus.issuer(records[5]) == "seed-000"
-    ids = lambda held, by_issuer: [r["id"] for r in fold_training_records(records, held, by_issuer)]  # noqa: E731
-    assert ids(records[0], False) == ["a22", "b20", "gwr-2020", "gwr-2021", "seed-000"]
-    assert ids(records[0], True) == ["b20", "gwr-2020", "gwr-2021", "seed-000"]
-    assert ids(records[3], True) == ["a20", "a22", "b20", "seed-000"]
-    assert ids(records[5], True) == ids(records[5], False)
+RECORDS = [{"id": "a20", "source": "local_reports:anguo-city-gov-report-2020", "level": "county"},
+           {"id": "a22", "source": "local_reports:anguo-city-gov-report-2022", "level": "county"},
+           {"id": "gwr-2020", "source": "gov_work_reports:2020"},
+           {"id": "gwr-2021", "source": "gov_work_reports:2021"},
+           {"id": "seed-000", "source": "seeds/000.txt"},
+           {"id": "mine"}]
 
 
-def test_held_out_reports_are_pooled_by_domain_and_by_kind_of_local_document():
-    from nlpkit.evaluation.crossval import fold_groups
+def test_a_local_report_series_is_one_issuer_and_the_state_council_another():
+    assert corpus.issuer(RECORDS[0]) == corpus.issuer(RECORDS[1]) == "anguo-city-gov-report"
+    assert corpus.issuer(RECORDS[2]) == corpus.issuer(RECORDS[3]) == "State Council"
+    assert [corpus.issuer(r) for r in RECORDS[4:]] == ["seed-000", "mine"]  # else each record its own
 
-    folds = [{"id": "gwr-2020", "source": "gov_work_reports:2020"},
-             {"id": "seed-000", "source": "seeds/000.txt"},
-             {"id": "a20", "source": "local_reports:anguo-city-gov-report-2020", "level": "county"},
-             {"id": "b20", "source": "local_reports:boye-county-gov-report-2020", "level": "county"}]
-    assert fold_groups(folds) == {"local": [1, 2, 3], "local: bureau documents (seeds)": [1],
-                                  "local: county government reports": [2, 3], "national": [0]}
-    assert fold_groups(folds[2:]) == {"local": [0, 1]}  # one kind: nothing to split
+
+def test_reports_are_of_a_kind_by_domain_source_and_level():
+    assert [corpus.kind(r) for r in RECORDS[1:]] == [
+        "county government reports", "State Council reports", "State Council reports", "bureau documents (seeds)",
+        "other local documents"]

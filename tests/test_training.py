@@ -128,7 +128,7 @@ def test_cross_validation_pools_by_domain_with_a_transfer_system(tiny_corpus, tm
 
 
 @pytest.mark.slow
-def test_cross_validation_by_issuer_trains_without_the_issuers_other_reports(tiny_corpus, tmp_path):
+def test_cross_validation_by_issuer_trains_one_model_per_issuer_without_its_reports(tiny_corpus, tmp_path):
     from nlpkit.evaluation.crossval import TRAINED_STAMP, cross_validate
 
     records = load_fixture("tiny.jsonl")
@@ -136,7 +136,49 @@ def test_cross_validation_by_issuer_trains_without_the_issuers_other_reports(tin
         record["source"] = f"local_reports:{'anguo' if record['id'] != 't3' else 'boye'}-city-gov-report-{year}"
     (tiny_corpus / "tiny.jsonl").write_text("\n".join(json.dumps(r, ensure_ascii=False) for r in records),
                                            encoding="utf-8")
+    folds = []
     _, per_fold, _ = cross_validate(ROOT / "configs" / "pipeline.cfg", None, tiny_corpus, tmp_path / "cv",
-                                    max_steps=2, scripts=(), only=["t2"], by_issuer=True)
-    stamp = json.loads((tmp_path / "cv" / "t2" / "nlpkit" / TRAINED_STAMP).read_text(encoding="utf-8"))
-    assert set(per_fold) == {"t2"} and stamp["overrides"]["corpora.train.split"] == "t3"
+                                    max_steps=2, scripts=(), by_issuer=True,
+                                    on_fold=lambda done, total, ids: folds.append((done, total, ids)))
+    assert folds == [(1, 2, "t1,t2"), (2, 2, "t3")] and set(per_fold) == {"t1", "t2", "t3"}
+
+    def trained_on(held):
+        stamp = tmp_path / "cv" / "by-issuer" / held / "nlpkit" / TRAINED_STAMP
+        return json.loads(stamp.read_text(encoding="utf-8"))["overrides"]["corpora.train.split"]
+
+    assert trained_on("t1") == "t3" and trained_on("t3") == "t1,t2"
+    assert not (tmp_path / "cv" / "by-issuer" / "t2").exists()
+
+
+def test_a_fold_by_issuer_holds_out_the_issuers_reports_together():
+    from nlpkit.evaluation.crossval import fold_training_records, held_out_groups
+
+    from .test_corpus import RECORDS
+
+    def training(held, by_issuer):
+        return [r["id"] for r in fold_training_records(RECORDS, [RECORDS[i] for i in held], by_issuer)]
+
+    assert training([0], False) == ["a22", "gwr-2020", "gwr-2021", "seed-000", "mine"]
+    assert training([0], True) == ["gwr-2020", "gwr-2021", "seed-000", "mine"]
+    assert training([2, 3], True) == ["a20", "a22", "seed-000", "mine"]  # a national fold: the local reports alone
+    assert training([4], True) == training([4], False)
+    assert held_out_groups(RECORDS) == [[0], [1], [2], [3], [4], [5]]
+    assert held_out_groups(RECORDS, by_issuer=True) == [[0, 1], [2, 3], [4], [5]]
+
+
+def test_held_out_reports_are_pooled_by_domain_and_by_kind_of_local_document():
+    from nlpkit.evaluation.crossval import fold_groups
+
+    from .test_corpus import RECORDS
+
+    assert fold_groups(RECORDS[:5]) == {"local": [0, 1, 4], "local: bureau documents (seeds)": [4],
+                                        "local: county government reports": [0, 1], "national": [2, 3]}
+    assert fold_groups(RECORDS[:2]) == {"local": [0, 1]}  # one kind: nothing to split
+
+
+def test_a_fold_without_a_fully_annotated_training_report_is_a_corpus_error(tmp_path):
+    from nlpkit.corpus import CorpusError
+    from nlpkit.evaluation.crossval import pipeline_overrides
+
+    with pytest.raises(CorpusError, match="no fully annotated report"):
+        pipeline_overrides([{"id": "sentences-only", "entities": None}], tmp_path, 0)

@@ -41,11 +41,13 @@ def cross_validate(
     drop on text of the other script. With ``transfer``, ``config`` is also trained once on the national reports
     alone and predicts every local fold (``nlpkit (no local reports)``: what the local reports add). ``max_steps``
     (if set) shortens training for every system alike. ``jobs`` folds train at once, in forked processes
-    (training is single-threaded; the figures do not depend on it). ``only``: hold out just these reports (each
-    still trained on all the others). ``by_issuer``: leave-one-issuer-out, each fold also leaving out every other
-    report of the held-out one's issuer (``corpus.issuer``: the same county's other years), as a document from a
-    body the corpus never read; a national fold then trains on the local reports alone. A rerun with the same ``work_dir`` reuses every model trained from the same
-    config, overrides and corpus (``trained.json`` beside it) and trains the rest.
+    (training is single-threaded; the figures do not depend on it). ``only``: hold out just these reports.
+    ``by_issuer``: leave-one-issuer-out, a fold holding out a report with every other report of its issuer
+    (``corpus.issuer``: the same county's other years), as documents from a body the corpus never read: the
+    held-out reports of one issuer share a fold model (in ``work_dir/by-issuer``), and the national ones, all the
+    State Council's, are predicted by a model of the local reports alone. A rerun with the same ``work_dir`` reuses
+    every model trained from the same config, overrides and corpus (``trained.json`` beside it) and trains the
+    rest.
     Returns (scores over all held-out predictions pooled, scores per fold and system, pooled scores per group of
     held-out reports (``fold_groups``: domain, and kind of local document) and system).
     """
@@ -56,16 +58,20 @@ def cross_validate(
     national = [r for r in records if corpus.domain(r) == "national"]
     transfer = transfer and bool(local) and any(corpus.has_entities(r) for r in national)
     run = partial(_fold_predictions, records=records, config=config, baseline_config=baseline_config,
-                  corpus_dir=corpus_dir, work_dir=work_dir, max_steps=max_steps, ablations=ablations, scripts=scripts,
-                  by_issuer=by_issuer)
-    predicted: List[Dict[str, List[dict]]] = []  # per fold: system name -> its prediction of the held-out report
+                  corpus_dir=corpus_dir, work_dir=work_dir / "by-issuer" if by_issuer else work_dir,
+                  max_steps=max_steps, ablations=ablations, scripts=scripts, by_issuer=by_issuer)
+    groups = held_out_groups(folds, by_issuer)
+    predicted: List[Dict[str, List[dict]]] = [{} for _ in folds]  # per report: system name -> its prediction
     with ProcessPoolExecutor(jobs, mp_context=multiprocessing.get_context("fork")) if jobs > 1 else nullcontext() as pool:
         trained_once = partial(_trained_predictions, national, local, config, corpus_dir, work_dir / "transfer", max_steps)
         transferred = pool.submit(trained_once) if pool and transfer else None
-        for n, (held, predictions) in enumerate(zip(folds, pool.map(run, folds) if pool else map(run, folds))):
-            predicted.append(predictions)
+        held_groups = [[folds[i] for i in group] for group in groups]
+        fold_results = pool.map(run, held_groups) if pool else map(run, held_groups)
+        for n, (group, predictions) in enumerate(zip(groups, fold_results)):
+            for i, prediction in zip(group, predictions):
+                predicted[i] = prediction
             if on_fold is not None:
-                on_fold(n + 1, len(folds), held["id"])
+                on_fold(n + 1, len(groups), ",".join(folds[i]["id"] for i in group))
         if transfer:
             by_id = {p["id"]: p for p in (transferred.result() if transferred else trained_once())}
             for held, predictions in zip(folds, predicted):
@@ -91,16 +97,30 @@ def fold_groups(folds: Sequence[dict]) -> Dict[str, List[int]]:
         chosen = [i for i, r in enumerate(folds) if corpus.domain(r) == name]
         if chosen:
             groups[name] = chosen
-        kinds = sorted({corpus.kind(folds[i]) for i in chosen})
-        if name == "local" and len(kinds) > 1:
-            groups.update({f"local: {k}": [i for i in chosen if corpus.kind(folds[i]) == k] for k in kinds})
+        if name == "local":
+            kinds: Dict[str, List[int]] = {}
+            for i in chosen:
+                kinds.setdefault(corpus.kind(folds[i]), []).append(i)
+            if len(kinds) > 1:
+                groups.update({f"local: {k}": kinds[k] for k in sorted(kinds)})
     return groups
 
 
-def fold_training_records(records: Sequence[dict], held: dict, by_issuer: bool = False) -> List[dict]:
-    """The reports a fold trains on: every report but ``held`` and, ``by_issuer``, but its issuer's others."""
-    return [r for r in records if r["id"] != held["id"]
-            and not (by_issuer and corpus.issuer(r) == corpus.issuer(held))]
+def held_out_groups(folds: Sequence[dict], by_issuer: bool = False) -> List[List[int]]:
+    """The folds as indices of the held-out reports: one report each, or ``by_issuer`` one issuer's reports each
+    (they have the same training reports, so one model predicts them all)."""
+    if not by_issuer:
+        return [[i] for i in range(len(folds))]
+    groups: Dict[str, List[int]] = {}
+    for i, record in enumerate(folds):
+        groups.setdefault(corpus.issuer(record), []).append(i)
+    return list(groups.values())
+
+
+def fold_training_records(records: Sequence[dict], held: Sequence[dict], by_issuer: bool = False) -> List[dict]:
+    """The reports a fold trains on: every report but the ``held`` ones and, ``by_issuer``, but their issuers'."""
+    ids, issuers = {r["id"] for r in held}, {corpus.issuer(r) for r in held} if by_issuer else set()
+    return [r for r in records if r["id"] not in ids and corpus.issuer(r) not in issuers]
 
 
 def _trained_predictions(
@@ -141,7 +161,9 @@ def pipeline_overrides(train_records: Sequence[dict], corpus_dir: Path, max_step
     """``spacy train`` overrides that train on ``train_records`` only, with the first full-gold one of them as the dev
     set (model selection never sees a held-out report); ``sections``: the section classifier's reports too."""
     train_ids = ",".join(r["id"] for r in train_records)
-    dev_id = next(r["id"] for r in train_records if corpus.has_entities(r))
+    dev_id = next((r["id"] for r in train_records if corpus.has_entities(r)), None)
+    if dev_id is None:  # a StopIteration here would end the caller's map of folds early, silently
+        raise corpus.CorpusError("a fold has no fully annotated report left to train on")
     overrides: Dict[str, object] = {"paths.corpus": str(corpus_dir), "corpora.train.split": train_ids,
                                     "corpora.dev.split": dev_id}
     if sections:
@@ -152,7 +174,7 @@ def pipeline_overrides(train_records: Sequence[dict], corpus_dir: Path, max_step
 
 
 def _fold_predictions(
-    held: dict,
+    held: List[dict],
     records: List[dict],
     config: Path,
     baseline_config: Optional[Path],
@@ -162,11 +184,11 @@ def _fold_predictions(
     ablations: Sequence[Path],
     scripts: Sequence[str],
     by_issuer: bool,
-) -> Dict[str, List[dict]]:
-    """Train every system on the fold's training reports and return each one's prediction of ``held``."""
+) -> List[Dict[str, List[dict]]]:
+    """Train every system on the fold's training reports and return, per ``held`` report, each one's prediction."""
 
     train_records = fold_training_records(records, held, by_issuer)
-    out = work_dir / held["id"]
+    out = work_dir / held[0]["id"]
     pipelines = [("nlpkit", config, "nlpkit")] + [(f"nlpkit ({a.stem})", a, a.stem) for a in ablations]
     systems = {name: trained_system(pipeline_config, out / folder, train_records, corpus_dir, max_steps)
                for name, pipeline_config, folder in pipelines}
@@ -176,4 +198,4 @@ def _fold_predictions(
         systems["spaCy NER (default, chars)"] = trained_system(
             baseline_config, out / "spacy_ner", train_records, corpus_dir, max_steps, sections=False)
     systems.update(baseline_systems(train_records)[0])
-    return {name: system([held]) for name, system in systems.items()}
+    return [{name: system([report]) for name, system in systems.items()} for report in held]
