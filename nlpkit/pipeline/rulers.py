@@ -38,12 +38,21 @@ DEPARTMENT_STEM = (
 # (发挥区安委办, 提请州委).
 JURISDICTION = r"(?:国务院|国家|自治区|自治州|(?:xx|XX)?[省市县区州镇乡]|xx|XX)"
 LOCAL_BODY = (
-    r"(?:应急管理局|应急管理厅|应急局|应急厅|安委会办公室|安委会|安委办|减灾委|防指|森防指|防汛抗旱指挥部|"
+    r"(?:应急管理局|应急管理厅|应急局|应急厅|安委会办公室|安委会|安委办|消安委|减灾委(?!员)|减灾办|应急委(?!员)|防指|"
+    r"森防指|防汛抗旱指挥部|"
     r"委员会|党委|委常委会|委办|政府办|委|政府|人民政府|人大常委会|人大|政协|纪委|消防救援支队|消防救援大队|"
     rf"森林消防支队|消防支队|公安分局|公安局|(?:{DEPARTMENT_STEM})(?:委|厅)|"
     # a department by its short name (住建局, 市场监管局), but not 格局, 全局, 布局, 大局, 开好局, 破局
-    r"(?:(?!委|政府)[\u4e00-\u9fff]){1,5}?(?<![格全布棋大当结开新好破])局)"
+    r"(?:(?!委|政府)[\u4e00-\u9fff]){1,5}?(?<![格全布棋大当结开新好破])局|"
+    # a committee or headquarters by its remit (县安全生产委员会, 县森林防灭火指挥部, 县工业园区管委会), not a
+    # generic or residents' one (各级国防动员委员会, 乡镇街道安全生产委员会, 社区业主委员会)
+    r"(?:(?!委|政府|街道|乡镇|各|业主|居民|村民)[\u4e00-\u9fff]){2,8}?(?:指挥部|委员会|管委会))"
 )
+# A body's standing abbreviation, which names the report's own one alone (ANNOTATION.md: 安委会, 森防指, 减灾委); not
+# 消防指战员.
+STANDING_ABBREVIATION = r"安委会|安委办|消安委|森防指|(?<!消)防指|减灾委(?!员)|减灾办|应急委(?:员会)?"
+# The levels sharing one body's name in an elliptical coordination (省、市安委会, 省、市、县委: one span each).
+SHARED_LEVELS = r"(?:[省市县区州]、)*"
 # A department by its short name alone, at the start of a clause or list item (住建部, 公安厅, 教体局, 政法委): the
 # report's own jurisdiction's, or the ministry. Not 公安局长, 应急委员会 (a longer name), 财政局家属院.
 DEPARTMENT = rf"(?<![\u4e00-\u9fff])(?:{DEPARTMENT_STEM})(?:局|厅|部|委)(?![长级门员家])"
@@ -152,14 +161,16 @@ class Gazetteer:
 class OrgFinder:
     """Standing national bodies by name, and local bodies: a place of the gazetteer or a bare jurisdiction + a body
     word (高阳县人民政府, 中共河北省委, 市安委办, 县住建局), departments by their short name alone (教体局, 住建部:
-    ``DEPARTMENT``), and people's congresses with their term (河南省第十四届人民代表大会, 县十六届人大). A body
-    inside a role or a meeting is still the body (县政协委员 → 县政协, ANNOTATION.md v1.2). Finds may overlap (保定市委
-    and 市委): the ruler keeps the longest (``merge_entities``)."""
+    ``DEPARTMENT``), standing abbreviations alone (安委会, 森防指), and people's congresses with their term
+    (河南省第十四届人民代表大会, 县十六届人大). Levels sharing one name are one span (省、市安委会), and a jurisdiction's
+    body is tried before the standing names, so 国务院安委会 is not cut to 国务院. A body inside a role or a meeting is
+    still the body (县政协委员 → 县政协, ANNOTATION.md v1.2). Finds may overlap (保定市委 and 市委): the ruler keeps
+    the longest (``merge_entities``)."""
 
     def __init__(self) -> None:
         names = "|".join(re.escape(n) for n in org_names())
-        self.named = re.compile(rf"{JURISDICTION}{CONGRESS}|(?:{names})|{JURISDICTION}(?![域级]){LOCAL_BODY}{OFFICE}"
-                                rf"|{DEPARTMENT}{OFFICE}")
+        self.named = re.compile(rf"{JURISDICTION}{CONGRESS}|{SHARED_LEVELS}{JURISDICTION}(?![域级]){LOCAL_BODY}{OFFICE}"
+                                rf"|(?:{names})|{DEPARTMENT}{OFFICE}|(?:{STANDING_ABBREVIATION}){OFFICE}")
         self.after_place = re.compile(rf"{CONGRESS}|{LOCAL_BODY}{OFFICE}")
         self.place_end = re.compile("[" + "".join(sorted({n[-1] for n in places.place_names()})) + "]")
         self.gazetteer = Gazetteer()
@@ -299,14 +310,17 @@ def measure_finder() -> Finder:
 
 def merge_entities(doc: Doc, found: List[Span], replace_label: Optional[str] = None) -> Doc:
     """Add rule-found spans to ``doc.ents`` where no entity stands; with ``replace_label``, a found span also
-    replaces overlapping entities of that label. Overlaps among the found spans keep the longest."""
+    replaces overlapping entities of that label, and an entity of another label with its very bounds (the NER's
+    MEASURE ``县交通运输局`` is the rule's ORG). Overlaps among the found spans keep the longest."""
     if not found:
         return doc
     found = filter_spans(found)
     covered = {i for span in found for i in range(span.start, span.end)}
+    bounds = {(span.start, span.end) for span in found} if replace_label else set()
     kept = [
         ent for ent in doc.ents
         if not (ent.label_ == replace_label and covered.intersection(range(ent.start, ent.end)))
+        and (ent.start, ent.end) not in bounds
     ]
     taken = {i for ent in kept for i in range(ent.start, ent.end)}
     new = [span for span in found if not taken.intersection(range(span.start, span.end))]

@@ -70,6 +70,17 @@ def test_org_ruler_overwrite_corrects_a_statistical_boundary():
     assert [e.text for e in ruler(doc).ents] == ["区安委办", "xx市应急管理局"]
 
 
+def test_org_ruler_overwrite_relabels_a_statistical_span_with_the_same_bounds():
+    """A body the NER took for a measure (the issue's 县交通运输局) is the rule's ORG; a longer MEASURE stays."""
+    nlp = spacy.blank("zh")
+    ruler = nlp.add_pipe(
+        "nlpkit_regex_ruler", config={"label": "ORG", "finder": {"@misc": "nlpkit.org_finder.v1"}, "overwrite": True}
+    )
+    doc = nlp.make_doc("由县交通运输局牵头，落实县安委会工作规则")
+    doc.ents = [doc.char_span(1, 7, label="MEASURE"), doc.char_span(12, 20, label="MEASURE")]
+    assert [(e.text, e.label_) for e in ruler(doc).ents] == [("县交通运输局", "ORG"), ("县安委会工作规则", "MEASURE")]
+
+
 def test_lexicon_ruler_learns_names_from_training_examples_and_round_trips(tmp_path):
     nlp = spacy.blank("zh")
     nlp.add_pipe("nlpkit_char_features")  # the lexicon matches on the norms it writes: both scripts
@@ -121,6 +132,12 @@ def found_texts(finder_name: str, text: str) -> list:
     ("教体局被评为先进，政法委书记、公安厅厅长出席；公安局长和财政局家属院", ["教体局", "政法委", "公安厅"]),
     # a jurisdiction (国家 too) or a place before a department's short name with 委 or 厅; not 开好局
     ("省卫健委、国家医保局和河北省发改委会同省教育厅，为现代化国家开好局，国家破局", ["省卫健委", "国家医保局", "河北省发改委", "省教育厅"]),
+    # committees and headquarters by their remit, with the office; not a generic or a residents' one
+    ("衡山县森林防灭火指挥部、县安全生产委员会办公室和县工业园区管委会", ["衡山县森林防灭火指挥部", "县安全生产委员会办公室", "县工业园区管委会"]),
+    ("省各级国防动员委员会和社区业主委员会、乡镇街道安全生产委员会", []),
+    # standing abbreviations alone (not 消防指战员); levels sharing one body's name are one span
+    ("明确安委会职责，出台森防指规程，消防指战员到岗", ["安委会", "森防指"]),
+    ("按照省、市安委会部署，落实中央和省、市、县委要求，国务院安委会督导", ["省、市安委会", "省、市、县委", "国务院安委会"]),
     # the finders read normalised text: traditional characters are converted before (RegexRuler), not here
 ])
 def test_org_finder_anchors_bodies_at_places_and_jurisdictions(text, names):
