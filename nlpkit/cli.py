@@ -303,6 +303,7 @@ def evaluate(
     from .evaluation.systems import convert_script, evaluate_systems, gold_records, pipeline_system
 
     per_fold, by_domain, predictions = None, {}, {}
+    protocol = f"leave-one-{'issuer' if by_issuer else 'report'}-out"
     try:
         if cv:
             from rich.progress import Progress
@@ -310,7 +311,7 @@ def evaluate(
             from .evaluation.crossval import cross_validate
 
             with Progress(console=err) as progress:
-                task = progress.add_task(f"leave-one-{'issuer' if by_issuer else 'report'}-out", total=None)
+                task = progress.add_task(protocol, total=None)
                 results, per_fold, by_domain = cross_validate(
                     config, baseline_config if spacy_baseline else None, corpus, work_dir,
                     max_steps=cv_steps, ablations=ablation, jobs=jobs, only=folds.split(",") if folds else None,
@@ -350,8 +351,7 @@ def evaluate(
         shared_data = shared_dir(corpus)
         meta = run_meta(corpus_hash(corpus) if corpus.exists() else None, [r["id"] for r in test], shared_data)
         meta["protocol"] = (
-            f"leave-one-{'issuer' if by_issuer else 'report'}-out, every system retrained per fold "
-            f"({cv_steps or 'configured'} steps)"
+            f"{protocol}, every system retrained per fold ({cv_steps or 'configured'} steps)"
             if cv else "fixed test split (corpus/splits.json)"
         )
         specs = recognizers_specs(shared_data)

@@ -154,6 +154,10 @@ def domain(record: dict) -> str:
     return "national" if record.get("source", "").startswith("gov_work_reports:") else "local"
 
 
+# The adjective a local report's ``level`` reads as in a figure's label (county, city, provincial).
+LEVEL_ADJECTIVES = {"province": "provincial"}
+
+
 def kind(record: dict) -> str:
     """What sort of document a report is, for figures pooled by kind: the State Council's reports, the seeds (bureau
     summaries and plans), local government reports by level (``level``: county, city, province), else other."""
@@ -161,7 +165,8 @@ def kind(record: dict) -> str:
         return "State Council reports"
     if record.get("source", "").startswith("seeds/"):
         return "bureau documents (seeds)"
-    return f"{record['level']} government reports" if record.get("level") else "other local documents"
+    level = record.get("level")
+    return f"{LEVEL_ADJECTIVES.get(level, level)} government reports" if level else "other local documents"
 
 
 def issuer(record: dict) -> str:

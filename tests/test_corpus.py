@@ -108,3 +108,4 @@ def test_reports_are_of_a_kind_by_domain_source_and_level():
     assert [corpus.kind(r) for r in RECORDS[1:]] == [
         "county government reports", "State Council reports", "State Council reports", "bureau documents (seeds)",
         "other local documents"]
+    assert corpus.kind({**RECORDS[1], "level": "province"}) == "provincial government reports"

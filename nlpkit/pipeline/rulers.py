@@ -38,8 +38,10 @@ DEPARTMENT_STEM = (
 # (发挥区安委办, 提请州委).
 JURISDICTION = r"(?:国务院|国家|自治区|自治州|(?:xx|XX)?[省市县区州镇乡]|xx|XX)"
 LOCAL_BODY = (
-    r"(?:应急管理局|应急管理厅|应急局|应急厅|安委会办公室|安委会|安委办|消安委|减灾委(?!员)|减灾办|应急委(?!员)|防指|"
-    r"森防指|防汛抗旱指挥部|"
+    r"(?:应急管理局|应急管理厅|应急局|应急厅|安委会办公室|安委会|安委办|消安委|减灾委(?!员)|减灾办|应急办|扶贫办|"
+    r"应急委(?!员)|防指|森防指|防汛抗旱指挥部|"
+    # a party committee's departments and school; courts and procuratorates (ANNOTATION.md)
+    r"委(?:组织部|宣传部|统战部|政法委|党校|编办|巡察办|网信办)|(?:中级|高级)?人民法院|法院|人民检察院|检察院|"
     r"委员会|党委|委常委会|委办|政府办|委|政府|人民政府|人大常委会|人大|政协|纪委|消防救援支队|消防救援大队|"
     rf"森林消防支队|消防支队|公安分局|公安局|(?:{DEPARTMENT_STEM})(?:委|厅)|"
     # a department by its short name (住建局, 市场监管局), but not 格局, 全局, 布局, 大局, 开好局, 破局
@@ -83,6 +85,9 @@ LISTED_LEAD = f"{NAMED_LEAD}|了|发挥|实现|集聚|引入|做好|借势|服�
 LISTED_NOT_NAME = re.compile("(?:加工|铸造|材料|制革|电镀|产业|行业|企业)$")
 COMPANY_KINDS = ("子公司", "上市公司", "跨国公司", "小贷公司", "融资公司", "运营公司", "农牧业", "畜牧业", "电力电气",
                  "热电气", "势力集团", "社会集团", "金融控股", "企业公司")
+# A company's registered form after its place (湖南省皕成科技有限公司, 河北物流集团), with a longer name between.
+COMPANY_FORM = "股份有限公司|有限责任公司|有限公司|集团(?!化)"
+COMPANY_REACH = 10
 MEASURE_HEADS = (
     "工作法|行动|机制|体系|制度|工程|措施|清单|模式|活动|改革|专项整治|预案|任务|战略|倡议|规划|方案|计划|政策|试点"
 )
@@ -195,10 +200,12 @@ class InstitutionFinder:
     """Schools, hospitals, museums, institutes and newspapers named after a place of the gazetteer or its short
     form, with at most six more characters between (北京中医药大学, 河南博物院, 吉林日报, 保定市第28中学), and the
     ones a local report names by designation alone: the jurisdiction's own (县医院, 区人民医院, 县直幼儿园, 中医院)
-    or a number (第三幼儿园, 第七实验小学); schools and companies by a short name (``named``: 北城中学, 天香乳业) or
+    or a number (第三幼儿园, 第七实验小学); companies in their registered form after a place (``COMPANY_FORM``:
+    湖南华升金爽纺织服装有限公司, 河北物流集团), schools and companies by a short name (``named``: 北城中学, 天香乳业) or
     companies as the items of a list of companies (``listed``). Finds may overlap: the ruler keeps the longest."""
 
     kind = re.compile(INSTITUTION)
+    company = re.compile(COMPANY_FORM)
     name_character = re.compile(NAME_CHARACTER)
     designated = re.compile(
         r"(?<![级各全本该所家类个办村乡镇的省市县区])"  # after these: a kind (县级中医院, 全县幼儿园, 各县区医院)
@@ -220,10 +227,19 @@ class InstitutionFinder:
         self.gazetteer = Gazetteer()
 
     def __call__(self, text: str) -> List[Tuple[int, int]]:
-        institutions = [m.span() for m in self.designated.finditer(text)]
-        for m in self.kind.finditer(text):
+        institutions = [m.span() for m in self.designated.finditer(text)] + self.after_place(text, self.kind, 6)
+        found = [(start, self.branch_end(text, end)) for start, end in institutions]
+        found += self.after_place(text, self.company, COMPANY_REACH)
+        found += [m.span(1) for m in self.named.finditer(text) if not m.group(1).endswith(COMPANY_KINDS)]
+        return found + self.listed_companies(text)
+
+    def after_place(self, text: str, kind: "re.Pattern[str]", reach: int) -> List[Tuple[int, int]]:
+        """Each ``kind`` word with the farthest place (or short form) that ends at most ``reach`` name characters
+        before it."""
+        found = []
+        for m in kind.finditer(text):
             starts = []
-            for place_end in range(m.start(), max(0, m.start() - 6) - 1, -1):
+            for place_end in range(m.start(), max(0, m.start() - reach) - 1, -1):
                 if place_end < m.start() and not self.name_character.fullmatch(text[place_end]):
                     break
                 start = self.gazetteer.chain_ending_at(text, place_end)
@@ -232,10 +248,8 @@ class InstitutionFinder:
                 if start is not None:
                     starts.append(start)
             if starts:
-                institutions.append((min(starts), m.end()))
-        found = [(start, self.branch_end(text, end)) for start, end in institutions]
-        found += [m.span(1) for m in self.named.finditer(text) if not m.group(1).endswith(COMPANY_KINDS)]
-        return found + self.listed_companies(text)
+                found.append((min(starts), m.end()))
+        return found
 
     def branch_end(self, text: str, end: int) -> int:
         """The end of an institution's branch named right after it, by a place (北京儿童医院保定医院, 河北大学安国

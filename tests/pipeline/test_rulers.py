@@ -135,6 +135,8 @@ def found_texts(finder_name: str, text: str) -> list:
     # committees and headquarters by their remit, with the office; not a generic or a residents' one
     ("衡山县森林防灭火指挥部、县安全生产委员会办公室和县工业园区管委会", ["衡山县森林防灭火指挥部", "县安全生产委员会办公室", "县工业园区管委会"]),
     ("省各级国防动员委员会和社区业主委员会、乡镇街道安全生产委员会", []),
+    # a party committee's departments and school, courts and procuratorates, offices by their standing short name
+    ("县委组织部、区委党校和县检察院、市中级人民法院，市应急办与县扶贫办", ["县委组织部", "区委党校", "县检察院", "市中级人民法院", "市应急办", "县扶贫办"]),
     # standing abbreviations alone (not 消防指战员); levels sharing one body's name are one span
     ("明确安委会职责，出台森防指规程，消防指战员到岗", ["安委会", "森防指"]),
     ("按照省、市安委会部署，落实中央和省、市、县委要求，国务院安委会督导", ["省、市安委会", "省、市、县委", "国务院安委会"]),
@@ -170,6 +172,9 @@ def test_org_finder_anchors_bodies_at_places_and_jurisdictions(text, names):
     # not places or trades in such a list, not a list a company word only qualifies, not one company counted alone
     ("引进广东、山东等地企业，关停塑料加工、配件铸造等企业", []),
     ("节能节水、环境保护等企业所得税优惠，对接一家三级医院、培育一家上市公司", []),
+    # companies in their registered form after a place, with a long name between; not a kind of group
+    ("当即对湖南华升金爽纺织服装有限公司和河北物流集团检查", ["湖南华升金爽纺织服装有限公司", "河北物流集团"]),
+    ("推进县域集团化办学，白银入选全国紧密型城市医疗集团试点", []),
 ])
 def test_institution_finder_needs_a_place_or_a_designation(text, names):
     assert found_texts("nlpkit.institution_finder.v1", text) == names
