@@ -50,9 +50,9 @@ LOCAL_BODY = (
     # generic or residents' one (各级国防动员委员会, 乡镇街道安全生产委员会, 社区业主委员会)
     r"(?:(?!委|政府|街道|乡镇|各|业主|居民|村民)[\u4e00-\u9fff]){2,8}?(?:指挥部|委员会|管委会))"
 )
-# A body's standing abbreviation, which names the report's own one alone (ANNOTATION.md: 安委会, 森防指, 减灾委); not
-# 消防指战员.
-STANDING_ABBREVIATION = r"安委会|安委办|消安委|森防指|(?<!消)防指|减灾委(?!员)|减灾办|应急委(?:员会)?"
+# A body's standing abbreviation, which names the report's own one alone (ANNOTATION.md: 安委会, 森防指, 减灾委), and
+# 中办 (中共中央办公厅); not 消防指战员, 集中办公, 高中办学.
+STANDING_ABBREVIATION = r"安委会|安委办|消安委|森防指|(?<!消)防指|减灾委(?!员)|减灾办|应急委(?:员会)?|(?<![集高初])中办(?![学公成])"
 # The levels sharing one body's name in an elliptical coordination (省、市安委会, 省、市、县委: one span each).
 SHARED_LEVELS = r"(?:[省市县区州]、)*"
 # A department by its short name alone, at the start of a clause or list item (住建部, 公安厅, 教体局, 政法委): the
@@ -204,14 +204,15 @@ class InstitutionFinder:
     湖南华升金爽纺织服装有限公司, 河北物流集团), schools and companies by a short name (``named``: 北城中学, 天香乳业) or
     companies as the items of a list of companies (``listed``). Finds may overlap: the ruler keeps the longest."""
 
-    kind = re.compile(INSTITUTION)
+    kind = re.compile(f"(?:{INSTITUTION})(?!生)")  # not 中学生, 大学生
     company = re.compile(COMPANY_FORM)
     name_character = re.compile(NAME_CHARACTER)
     designated = re.compile(
-        r"(?<![级各全本该所家类个办村乡镇的省市县区])"  # after these: a kind (县级中医院, 全县幼儿园, 各县区医院)
+        # after these: a kind (县级中医院, 全县幼儿园, 各县区医院, 公立中医院), or 社区医院, 城区小学
+        r"(?<![级各全本该所家类个办村乡镇的省市县区立社城])"
         r"(?:(?:[省市县区](?:直|妇幼|康复)?|[省市县区]?第[一二三四五六七八九十\d]{1,3}(?:实验)?|实验)"
         r"(?:医院|幼儿园|初级中学|中学|小学|高中|博物馆)"
-        rf"|(?:[省市县区])?(?:{DESIGNATED}))"
+        rf"|(?:[省市县区])?(?:{DESIGNATED}))(?!生)"
     )
 
     named = re.compile(rf"(?:^|(?<=[、，。；：“（,;:(\n与和及以]))(?:(?:{NAMED_LEAD})了?)?"

@@ -139,6 +139,7 @@ def found_texts(finder_name: str, text: str) -> list:
     ("县委组织部、区委党校和县检察院、市中级人民法院，市应急办与县扶贫办", ["县委组织部", "区委党校", "县检察院", "市中级人民法院", "市应急办", "县扶贫办"]),
     # standing abbreviations alone (not 消防指战员); levels sharing one body's name are one span
     ("明确安委会职责，出台森防指规程，消防指战员到岗", ["安委会", "森防指"]),
+    ("落实中办国办意见，集中办公，提高普通高中办学水平", ["中办", "国办"]),
     ("按照省、市安委会部署，落实中央和省、市、县委要求，国务院安委会督导", ["省、市安委会", "省、市、县委", "国务院安委会"]),
     # the finders read normalised text: traditional characters are converted before (RegexRuler), not here
 ])
@@ -160,6 +161,7 @@ def test_org_finder_anchors_bodies_at_places_and_jurisdictions(text, names):
      ["北京儿童医院保定医院", "河北大学安国校区", "县医院分院", "县医院"]),
     # a kind, not one institution: after 级, 全县, a count, or a jurisdiction's own hospital of another county
     ("提升县级中医院水平，全县幼儿园和16所县中医院，各县区医院", []),
+    ("推进社区医院和公立中医院建设，新建城区小学，参加保定市中学生运动会", []),
     # companies by a short name after a list mark or a verb; a kind of company is no name
     ("支持天香乳业扩能，永红铸机、吉林农商行与三利集团合作", ["天香乳业", "永红铸机", "吉林农商行", "三利集团"]),
     ("组建子公司，鼓励上市公司，强化公司治理", []),
