@@ -52,7 +52,9 @@ LOCAL_BODY = (
 )
 # A body's standing abbreviation, which names the report's own one alone (ANNOTATION.md: 安委会, 森防指, 减灾委), and
 # 中办 (中共中央办公厅); not 消防指战员, 集中办公, 高中办学.
-STANDING_ABBREVIATION = r"安委会|安委办|消安委|森防指|(?<!消)防指|减灾委(?!员)|减灾办|应急委(?:员会)?|(?<![集高初])中办(?![学公成])"
+STANDING_ABBREVIATION = (
+    r"安委会|安委办|消安委|森防指|(?<!消)防指|减灾委(?!员)|减灾办|应急委(?:员会)?|(?<![集高初])中办(?![学公成])"
+)
 # The levels sharing one body's name in an elliptical coordination (省、市安委会, 省、市、县委: one span each).
 SHARED_LEVELS = r"(?:[省市县区州]、)*"
 # A department by its short name alone, at the start of a clause or list item (住建部, 公安厅, 教体局, 政法委): the
