@@ -37,9 +37,11 @@ DEPARTMENT_STEM = (
 # places come from the gazetteer only: a free "any characters + 县" rule took the verb before the body as the name
 # (发挥区安委办, 提请州委).
 JURISDICTION = r"(?:国务院|国家|自治区|自治州|(?:xx|XX)?[省市县区州镇乡]|xx|XX)"
+# A body's standing abbreviation, which names the report's own one alone or after its jurisdiction (ANNOTATION.md:
+# 安委会, 森防指, 州减灾委); not 消防指战员.
+BODY_ABBREVIATION = r"安委会|安委办|消安委|森防指|(?<!消)防指|减灾委(?!员)|减灾办|应急委(?:员会)?"
 LOCAL_BODY = (
-    r"(?:应急管理局|应急管理厅|应急局|应急厅|安委会办公室|安委会|安委办|消安委|减灾委(?!员)|减灾办|应急办|扶贫办|"
-    r"应急委(?!员)|防指|森防指|防汛抗旱指挥部|"
+    rf"(?:应急管理局|应急管理厅|应急局|应急厅|安委会办公室|{BODY_ABBREVIATION}|应急办|扶贫办|防汛抗旱指挥部|"
     # a party committee's departments and school; courts and procuratorates (ANNOTATION.md)
     r"委(?:组织部|宣传部|统战部|政法委|党校|编办|巡察办|网信办)|(?:中级|高级)?人民法院|法院|人民检察院|检察院|"
     r"委员会|党委|委常委会|委办|政府办|委|政府|人民政府|人大常委会|人大|政协|纪委|消防救援支队|消防救援大队|"
@@ -50,11 +52,8 @@ LOCAL_BODY = (
     # generic or residents' one (各级国防动员委员会, 乡镇街道安全生产委员会, 社区业主委员会)
     r"(?:(?!委|政府|街道|乡镇|各|业主|居民|村民)[\u4e00-\u9fff]){2,8}?(?:指挥部|委员会|管委会))"
 )
-# A body's standing abbreviation, which names the report's own one alone (ANNOTATION.md: 安委会, 森防指, 减灾委), and
-# 中办 (中共中央办公厅); not 消防指战员, 集中办公, 高中办学.
-STANDING_ABBREVIATION = (
-    r"安委会|安委办|消安委|森防指|(?<!消)防指|减灾委(?!员)|减灾办|应急委(?:员会)?|(?<![集高初])中办(?![学公成])"
-)
+# Abbreviations that stand alone: the bodies' (BODY_ABBREVIATION) and 中办 (中共中央办公厅; not 集中办公, 高中办学).
+STANDING_ABBREVIATION = rf"{BODY_ABBREVIATION}|(?<![集高初])中办(?![学公成])"
 # The levels sharing one body's name in an elliptical coordination (省、市安委会, 省、市、县委: one span each).
 SHARED_LEVELS = r"(?:[省市县区州]、)*"
 # A department by its short name alone, at the start of a clause or list item (住建部, 公安厅, 教体局, 政法委): the
@@ -90,6 +89,7 @@ COMPANY_KINDS = ("子公司", "上市公司", "跨国公司", "小贷公司", "�
 # A company's registered form after its place (湖南省皕成科技有限公司, 河北物流集团), with a longer name between.
 COMPANY_FORM = "股份有限公司|有限责任公司|有限公司|集团(?!化)"
 COMPANY_REACH = 10
+INSTITUTION_REACH = 6  # name characters between a place and an institution's kind word (北京中医药大学)
 MEASURE_HEADS = (
     "工作法|行动|机制|体系|制度|工程|措施|清单|模式|活动|改革|专项整治|预案|任务|战略|倡议|规划|方案|计划|政策|试点"
 )
@@ -230,7 +230,7 @@ class InstitutionFinder:
         self.gazetteer = Gazetteer()
 
     def __call__(self, text: str) -> List[Tuple[int, int]]:
-        institutions = [m.span() for m in self.designated.finditer(text)] + self.after_place(text, self.kind, 6)
+        institutions = [m.span() for m in self.designated.finditer(text)] + self.after_place(text, self.kind, INSTITUTION_REACH)
         found = [(start, self.branch_end(text, end)) for start, end in institutions]
         found += self.after_place(text, self.company, COMPANY_REACH)
         found += [m.span(1) for m in self.named.finditer(text) if not m.group(1).endswith(COMPANY_KINDS)]
