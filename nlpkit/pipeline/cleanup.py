@@ -35,6 +35,10 @@ LEVEL = re.compile("[全各][省市县区州镇乡]")
 # The rest of an institution's name up to its kind word, right after a statistical ORG that stopped short of it
 # (华北电|力大学, 解放军|总医院); not across 等 (北医三院等三甲医院 is a list and its kind).
 REST_OF_INSTITUTION = re.compile(rf"(?:(?!等){NAME_CHARACTER}){{0,3}}?(?:{INSTITUTION})")
+# A body's own office or standing committee, right after a statistical or rule ORG that stopped at the body
+# (ANNOTATION.md, longest span: 国务院 + 办公厅, 省人大 + 常委会, 省委 + 政策研究室, 自治区政府 + 国资委). No gold ORG
+# of the full-gold local reports outside the folds is followed by one; 14 end in one.
+OWN_OFFICE = re.compile("(?:常委会|常务委员会|国资委)(?:办公室)?|办公厅|办公室|政策研究室")
 
 
 @Language.component("nlpkit_entity_trimmer", assigns=["doc.ents"])
@@ -106,8 +110,8 @@ def before_following_word(ent: Span) -> int:
 def with_place_and_kind(ent: Span, end: int, taken: Set[int], text: str) -> Tuple[int, int]:
     """Token bounds of an ORG ``ent`` (ending at ``end``; ``text``: the document's normalised text) extended left
     over the places right before it (ANNOTATION.md: the jurisdiction belongs to the span, 唐县 + 民政事业服务中心)
-    and right over the rest of an institution's name (``REST_OF_INSTITUTION``), unless that would run into another
-    entity (of the tokens in ``taken``)."""
+    and right over the rest of an institution's name (``REST_OF_INSTITUTION``) or the body's own office
+    (``OWN_OFFICE``), unless that would run into another entity (of the tokens in ``taken``)."""
     doc = ent.doc
     start = ent.start
     place = gazetteer().chain_ending_at(text, ent.start_char)
@@ -115,7 +119,7 @@ def with_place_and_kind(ent: Span, end: int, taken: Set[int], text: str) -> Tupl
     if before is not None and free_of_others(ent, before.start, before.end, taken):
         start = before.start
     if end == ent.end:
-        rest = REST_OF_INSTITUTION.match(text, ent.end_char)
+        rest = REST_OF_INSTITUTION.match(text, ent.end_char) or OWN_OFFICE.match(text, ent.end_char)
         after = doc.char_span(ent.end_char, rest.end()) if rest else None
         if after is not None and free_of_others(ent, after.start, after.end, taken):
             end = after.end

@@ -44,7 +44,9 @@ LOCAL_BODY = (
     rf"(?:应急管理局|应急管理厅|应急局|应急厅|安委会办公室|{BODY_ABBREVIATION}|应急办|扶贫办|防汛抗旱指挥部|"
     # a party committee's departments and school; courts and procuratorates (ANNOTATION.md)
     r"委(?:组织部|宣传部|统战部|政法委|党校|编办|巡察办|网信办)|(?:中级|高级)?人民法院|法院|人民检察院|检察院|"
-    r"委员会|党委|委常委会|委办|政府办|委|政府|人民政府|人大常委会|人大|政协|纪委|消防救援支队|消防救援大队|"
+    r"委员会|党委|委常委会|委办(?!公)|政府办(?!公)|委|政府|人民政府|人大常委会|人大|政协|纪委|消防救援支队|消防救援大队|"
+    # mass organisations (县妇联, 市总工会; ORG alone too, in org_names.txt)
+    r"总工会|工会(?!驿站)|妇联|工商联|科协|残联|侨联|文联|社科联|红十字会|"
     rf"森林消防支队|消防支队|公安分局|公安局|(?:{DEPARTMENT_STEM})(?:委|厅)|"
     # a department by its short name (住建局, 市场监管局), but not 格局, 全局, 布局, 大局, 开好局, 破局
     r"(?:(?!委|政府)[\u4e00-\u9fff]){1,5}?(?<![格全布棋大当结开新好破])局|"
@@ -61,10 +63,16 @@ SHARED_LEVELS = r"(?:[省市县区州]、)*"
 DEPARTMENT = rf"(?<![\u4e00-\u9fff])(?:{DEPARTMENT_STEM})(?:局|厅|部|委)(?![长级门员家])"
 OFFICE = r"(?:办公室|办公厅)?"  # a body's office is a body of its own (县政府办公室)
 CONGRESS = r"第?[一二三四五六七八九十]+届(?:人民代表大会|人大)(?:常委会)?"
+# The Youth League's committee of a level (团县委, 团市委), not the level's party committee.
+YOUTH_LEAGUE = r"团[省市县区]委"
+# The congress's standing committee named after it (人大及其常委会: two bodies; on the full-gold local reports outside
+# the folds 4 of its 5 occurrences are ORG).
+CONGRESS_COMMITTEE = r"(?<=人大及其)常委会"
 # Named institutions: a place or its short form (河北, 保定) and at most six more characters before the kind of
 # institution (河北农业大学, 保定日报, 安国市医院).
-# A designation a jurisdiction names its own one by (县职教中心, 妇幼保健院): an institution with or without its place.
-DESIGNATED = "中医院|中医医院|人民医院|妇幼保健院|职教中心|疾控中心|融媒体中心|政务服务中心"
+# A designation a jurisdiction names its own one by (县职教中心, 妇幼保健院, 城投公司: its urban investment company, ORG
+# all 6 times on the full-gold local reports outside the folds): an institution with or without its place.
+DESIGNATED = "中医院|中医医院|人民医院|妇幼保健院|职教中心|疾控中心|融媒体中心|政务服务中心|城投公司"
 INSTITUTION = f"大学|学院|中学|小学|高中|幼儿园|{DESIGNATED}|医院|博物馆|博物院|纪念馆|研究院|研究所|实验室|日报|电视台"
 NAME_CHARACTER = r"[^\s的和与及在是为将对把从向、，。；：！？“”《》（）,.;:!?\"()]"  # normalised text: ASCII punctuation
 # Companies and schools by a short name and a word that only such names end in (永红铸机, 天香乳业, 三利集团; 北城中学,
@@ -93,6 +101,8 @@ INSTITUTION_REACH = 6  # name characters between a place and an institution's ki
 MEASURE_HEADS = (
     "工作法|行动|机制|体系|制度|工程|措施|清单|模式|活动|改革|专项整治|预案|任务|战略|倡议|规划|方案|计划|政策|试点"
 )
+
+MEASURE_HEAD_AT_END = re.compile(f"(?:{MEASURE_HEADS})$")
 
 
 @lru_cache(maxsize=1)
@@ -169,7 +179,8 @@ class OrgFinder:
     """Standing national bodies by name, and local bodies: a place of the gazetteer or a bare jurisdiction + a body
     word (高阳县人民政府, 中共河北省委, 市安委办, 县住建局), departments by their short name alone (教体局, 住建部:
     ``DEPARTMENT``), standing abbreviations alone (安委会, 森防指), and people's congresses with their term
-    (河南省第十四届人民代表大会, 县十六届人大). Levels sharing one name are one span (省、市安委会), and a jurisdiction's
+    (河南省第十四届人民代表大会, 县十六届人大) or their standing committee (人大及其常委会), and the Youth League's
+    committee of a level (团县委). Levels sharing one name are one span (省、市安委会), and a jurisdiction's
     body is tried before the standing names, so 国务院安委会 is not cut to 国务院. A body inside a role or a meeting is
     still the body (县政协委员 → 县政协, ANNOTATION.md v1.2). Finds may overlap (保定市委 and 市委): the ruler keeps
     the longest (``merge_entities``)."""
@@ -177,7 +188,8 @@ class OrgFinder:
     def __init__(self) -> None:
         names = "|".join(re.escape(n) for n in org_names())
         self.named = re.compile(rf"{JURISDICTION}{CONGRESS}|{SHARED_LEVELS}{JURISDICTION}(?![域级]){LOCAL_BODY}{OFFICE}"
-                                rf"|(?:{names})|{DEPARTMENT}{OFFICE}|(?:{STANDING_ABBREVIATION}){OFFICE}")
+                                rf"|(?:{names})|{DEPARTMENT}{OFFICE}|(?:{STANDING_ABBREVIATION}){OFFICE}"
+                                rf"|{CONGRESS_COMMITTEE}|{YOUTH_LEAGUE}")
         self.after_place = re.compile(rf"{CONGRESS}|{LOCAL_BODY}{OFFICE}")
         self.place_end = re.compile("[" + "".join(sorted({n[-1] for n in places.place_names()})) + "]")
         self.gazetteer = Gazetteer()
@@ -327,22 +339,36 @@ def measure_finder() -> Finder:
 
 def merge_entities(doc: Doc, found: List[Span], replace_label: Optional[str] = None) -> Doc:
     """Add rule-found spans to ``doc.ents`` where no entity stands; with ``replace_label``, a found span also
-    replaces overlapping entities of that label, and an entity of another label with its very bounds (the NER's
-    MEASURE ``县交通运输局`` is the rule's ORG). Overlaps among the found spans keep the longest."""
+    replaces overlapping entities of that label and an entity of another label with its very bounds (the NER's
+    MEASURE ``县交通运输局`` is the rule's ORG). A found ORG also replaces an entity of another label that starts
+    where it starts (the body that begins the NER's MEASURE ``县委十三届六次`` or ``县医院迁``), unless that is the
+    body's own named measure (``own_measure``); a number, by contrast, may begin a name (``2023行动``).
+    Overlaps among the found spans keep the longest."""
     if not found:
         return doc
     found = filter_spans(found)
     covered = {i for span in found for i in range(span.start, span.end)}
     bounds = {(span.start, span.end) for span in found} if replace_label else set()
+    starts = {span.start for span in found} if replace_label == "ORG" else set()
     kept = [
         ent for ent in doc.ents
         if not (ent.label_ == replace_label and covered.intersection(range(ent.start, ent.end)))
         and (ent.start, ent.end) not in bounds
+        and (ent.start not in starts or own_measure(ent))
     ]
     taken = {i for ent in kept for i in range(ent.start, ent.end)}
     new = [span for span in found if not taken.intersection(range(span.start, span.end))]
     doc.ents = sorted(kept + new, key=lambda span: span.start)
     return doc
+
+
+def own_measure(ent: Span) -> bool:
+    """Whether a MEASURE that begins with a body's name is the body's own named measure: a title in 《》
+    (《中共北京市委关于制定…的建议》) or a name that ends in a measure's head word (县医院搬迁工程). On the full-gold local
+    reports outside the folds these are the only gold MEASUREs that begin with a name the org finders find."""
+    return ent.label_ == "MEASURE" and (
+        ent.doc.text[ent.start_char - 1 : ent.start_char] == "《" or MEASURE_HEAD_AT_END.search(ent.text) is not None
+    )
 
 
 @Language.factory(
@@ -361,8 +387,9 @@ def make_regex_ruler(
 class RegexRuler:
     """Add a finder's spans as entities of one label.
 
-    Entities of other labels are never overridden; with ``overwrite`` a found span replaces overlapping
-    statistical entities of its own label (the finder's boundaries are the more precise there); with
+    Without ``overwrite`` no entity is overridden; with it a found span replaces overlapping statistical entities
+    of its own label (the finder's boundaries are the more precise there) and one of another label with its very
+    bounds, or, for ORG, one that starts where it starts (``merge_entities``); with
     ``exclusive`` the finder is the only source of its label: statistical entities of that label are dropped
     (for a grammar more precise than the model).
     """

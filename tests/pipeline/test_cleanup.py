@@ -61,6 +61,13 @@ def test_entity_trimmer_extends_an_org_over_its_place_and_its_institutions_kind_
     assert trimmed("华北电力大学", [(0, 3, "ORG"), (3, 6, "MEASURE")]) == ["华北电", "力大学"]
 
 
+def test_entity_trimmer_extends_an_org_over_the_bodys_own_office():
+    text = "国务院办公厅印发，向省人大常委会报告，省委政策研究室和自治区政府国资委，县政府与县委"
+    names = ["国务院", "省人大", "省委", "自治区政府", "县政府", "县委"]
+    spans = [(text.index(name), text.index(name) + len(name), "ORG") for name in names]
+    assert trimmed(text, spans) == ["国务院办公厅", "省人大常委会", "省委政策研究室", "自治区政府国资委", "县政府", "县委"]
+
+
 def test_entity_trimmer_drops_an_org_that_starts_at_a_level():
     # 全省, 各县: a level of government, not a body (全省政府债务, 各县政府); 省政府 alone is a body
     text = "全省政府债务和各县政府，省政府"

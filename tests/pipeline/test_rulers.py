@@ -70,15 +70,25 @@ def test_org_ruler_overwrite_corrects_a_statistical_boundary():
     assert [e.text for e in ruler(doc).ents] == ["区安委办", "xx市应急管理局"]
 
 
-def test_org_ruler_overwrite_relabels_a_statistical_span_with_the_same_bounds():
-    """A body the NER took for a measure (the issue's 县交通运输局) is the rule's ORG; a longer MEASURE stays."""
+def test_org_ruler_overwrite_takes_a_body_the_ner_read_as_or_into_a_measure():
+    """A body the NER took for a measure (the issue's 县交通运输局) or ran on from into the sentence (县委十三届六次,
+    县医院迁) is the rule's ORG; the body's own named measure stays (县医院搬迁工程, a 《》 title)."""
     nlp = spacy.blank("zh")
-    ruler = nlp.add_pipe(
-        "nlpkit_regex_ruler", config={"label": "ORG", "finder": {"@misc": "nlpkit.org_finder.v1"}, "overwrite": True}
-    )
-    doc = nlp.make_doc("由县交通运输局牵头，落实县安委会工作规则")
-    doc.ents = [doc.char_span(1, 7, label="MEASURE"), doc.char_span(12, 20, label="MEASURE")]
-    assert [(e.text, e.label_) for e in ruler(doc).ents] == [("县交通运输局", "ORG"), ("县安委会工作规则", "MEASURE")]
+    rulers = [
+        nlp.add_pipe("nlpkit_regex_ruler", name=f"{kind}_ruler",
+                     config={"label": "ORG", "finder": {"@misc": f"nlpkit.{kind}_finder.v1"}, "overwrite": True})
+        for kind in ("org", "institution")
+    ]
+    text = "由县交通运输局牵头，落实县委十三届六次全会，加快县医院迁建，完成县医院搬迁工程，按照《中共河北省委关于制定规划的建议》"
+    measures = ["县交通运输局", "县委十三届六次", "县医院迁", "县医院搬迁工程", "中共河北省委关于制定规划的建议"]
+    doc = nlp.make_doc(text)
+    doc.ents = [doc.char_span(text.index(m), text.index(m) + len(m), label="MEASURE") for m in measures]
+    for ruler in rulers:
+        doc = ruler(doc)
+    assert [(e.text, e.label_) for e in doc.ents] == [
+        ("县交通运输局", "ORG"), ("县委", "ORG"), ("县医院", "ORG"), ("县医院搬迁工程", "MEASURE"),
+        ("中共河北省委关于制定规划的建议", "MEASURE"),
+    ]
 
 
 def test_lexicon_ruler_learns_names_from_training_examples_and_round_trips(tmp_path):
@@ -125,6 +135,9 @@ def found_texts(finder_name: str, text: str) -> list:
     ("县住建局、县市场监管局和县交通运输局", ["县住建局", "县市场监管局", "县交通运输局"]),
     # congresses with their term; bodies inside roles; bare standing bodies
     ("河南省第十四届人民代表大会第四次会议，县十六届人大", ["河南省第十四届人民代表大会", "县十六届人大"]),
+    ("自觉接受县人大及其常委会监督，市委常委会，召开常委会", ["县人大", "常委会", "市委常委会"]),
+    # mass organisations with their jurisdiction; the Youth League's committee is not the party's (团县委, not 县委)
+    ("县妇联、市总工会、团县委和县残联联合开展", ["县妇联", "市总工会", "团县委", "县残联"]),
     ("政协委员和人大代表，县政协委员", ["政协", "人大", "县政协"]),
     # words that are not bodies: 格局, 全局; a county name that reads as 和 + 县委 (和县); 区域
     ("优化区域发展格局，县委统揽全局，市政府和县委部署", ["县委", "市政府", "县委"]),
@@ -140,6 +153,8 @@ def found_texts(finder_name: str, text: str) -> list:
     # standing abbreviations alone (not 消防指战员); levels sharing one body's name are one span
     ("明确安委会职责，出台森防指规程，消防指战员到岗", ["安委会", "森防指"]),
     ("落实中办国办意见，集中办公，提高普通高中办学水平", ["中办", "国办"]),
+    # a body's office by its full name, not cut to the abbreviation (县政府办 + 公室); the abbreviations alone
+    ("县政府办公室和市委办公室牵头，县委办、县政府办配合", ["县政府办公室", "市委办公室", "县委办", "县政府办"]),
     ("按照省、市安委会部署，落实中央和省、市、县委要求，国务院安委会督导", ["省、市安委会", "省、市、县委", "国务院安委会"]),
     # the finders read normalised text: traditional characters are converted before (RegexRuler), not here
 ])
@@ -156,6 +171,7 @@ def test_org_finder_anchors_bodies_at_places_and_jurisdictions(text, names):
     ("推进新县医院、区人民医院和中医院建设，县直幼儿园、第三幼儿园、第七实验小学投入使用",
      ["县医院", "区人民医院", "中医院", "县直幼儿园", "第三幼儿园", "第七实验小学"]),
     ("县职教中心、妇幼保健院和北京市疾控中心", ["县职教中心", "妇幼保健院", "北京市疾控中心"]),
+    ("鼓励城投公司做大做强，县城投公司融资", ["城投公司", "县城投公司"]),
     # a branch named after its parent, by a place or a branch word; not a hospital that merely follows
     ("北京儿童医院保定医院、河北大学安国校区、县医院分院建成，以县医院为牵头医院",
      ["北京儿童医院保定医院", "河北大学安国校区", "县医院分院", "县医院"]),
