@@ -366,8 +366,10 @@ def own_measure(ent: Span) -> bool:
     """Whether a MEASURE that begins with a body's name is the body's own named measure: a title in 《》
     (《中共北京市委关于制定…的建议》) or a name that ends in a measure's head word (县医院搬迁工程). On the full-gold local
     reports outside the folds these are the only gold MEASUREs that begin with a name the org finders find."""
+    # the token before, not ``doc.text``: that builds the whole text from a Python Token per character
     return ent.label_ == "MEASURE" and (
-        ent.doc.text[ent.start_char - 1 : ent.start_char] == "《" or MEASURE_HEAD_AT_END.search(ent.text) is not None
+        (ent.start > 0 and ent.doc[ent.start - 1].text.endswith("《"))
+        or MEASURE_HEAD_AT_END.search(ent.text) is not None
     )
 
 
