@@ -337,19 +337,18 @@ def measure_finder() -> Finder:
     return MeasureFinder()
 
 
-def merge_entities(doc: Doc, found: List[Span], replace_label: Optional[str] = None) -> Doc:
+def merge_entities(doc: Doc, found: List[Span], replace_label: Optional[str] = None, take_starts: bool = False) -> Doc:
     """Add rule-found spans to ``doc.ents`` where no entity stands; with ``replace_label``, a found span also
     replaces overlapping entities of that label and an entity of another label with its very bounds (the NER's
-    MEASURE ``县交通运输局`` is the rule's ORG). A found ORG also replaces an entity of another label that starts
-    where it starts (the body that begins the NER's MEASURE ``县委十三届六次`` or ``县医院迁``), unless that is the
-    body's own named measure (``own_measure``); a number, by contrast, may begin a name (``2023行动``).
-    Overlaps among the found spans keep the longest."""
+    MEASURE ``县交通运输局`` is the rule's ORG). With ``take_starts``, a found span also replaces an entity of
+    another label that starts where it starts (the body that begins the NER's MEASURE ``县委十三届六次`` or ``县医院迁``),
+    unless that is the body's own named measure (``own_measure``). Overlaps among the found spans keep the longest."""
     if not found:
         return doc
     found = filter_spans(found)
     covered = {i for span in found for i in range(span.start, span.end)}
     bounds = {(span.start, span.end) for span in found} if replace_label else set()
-    starts = {span.start for span in found} if replace_label == "ORG" else set()
+    starts = {span.start for span in found} if take_starts else set()
     kept = [
         ent for ent in doc.ents
         if not (ent.label_ == replace_label and covered.intersection(range(ent.start, ent.end)))
@@ -377,13 +376,15 @@ def own_measure(ent: Span) -> bool:
     "nlpkit_regex_ruler",
     assigns=["doc.ents"],
     default_config={
-        "label": "QUANTITY", "finder": {"@misc": "nlpkit.quantity_finder.v1"}, "overwrite": False, "exclusive": False
+        "label": "QUANTITY", "finder": {"@misc": "nlpkit.quantity_finder.v1"}, "overwrite": False,
+        "exclusive": False, "take_starts": False,
     },
 )
 def make_regex_ruler(
-    nlp: Language, name: str, label: str, finder: Finder, overwrite: bool, exclusive: bool
+    nlp: Language, name: str, label: str, finder: Finder, overwrite: bool, exclusive: bool, take_starts: bool
 ) -> "RegexRuler":
-    return RegexRuler(name=name, label=label, finder=finder, overwrite=overwrite, exclusive=exclusive)
+    return RegexRuler(name=name, label=label, finder=finder, overwrite=overwrite, exclusive=exclusive,
+                      take_starts=take_starts)
 
 
 class RegexRuler:
@@ -391,17 +392,21 @@ class RegexRuler:
 
     Without ``overwrite`` no entity is overridden; with it a found span replaces overlapping statistical entities
     of its own label (the finder's boundaries are the more precise there) and one of another label with its very
-    bounds, or, for ORG, one that starts where it starts (``merge_entities``); with
-    ``exclusive`` the finder is the only source of its label: statistical entities of that label are dropped
-    (for a grammar more precise than the model).
+    bounds; with ``take_starts`` also one of another label that starts where it starts, unless that is the found
+    body's own named measure (for names that begin the NER's longer spans: 县委决策 → 县委; ``merge_entities``);
+    with ``exclusive`` the finder is the only source of its label: statistical entities of that label are dropped
+    (for a grammar more precise than the model). A number, by contrast, may begin a name (``2023行动``), so the
+    quantity ruler does not take starts.
     """
 
-    def __init__(self, name: str, label: str, finder: Finder, overwrite: bool = False, exclusive: bool = False) -> None:
+    def __init__(self, name: str, label: str, finder: Finder, overwrite: bool = False, exclusive: bool = False,
+                 take_starts: bool = False) -> None:
         self.name = name
         self.label = label
         self.finder = finder
         self.overwrite = overwrite
         self.exclusive = exclusive
+        self.take_starts = take_starts
 
     def __call__(self, doc: Doc) -> Doc:
         found: List[Span] = []
@@ -412,7 +417,8 @@ class RegexRuler:
                 found.append(span)
         if self.exclusive:
             doc.ents = [ent for ent in doc.ents if ent.label_ != self.label]
-        return merge_entities(doc, found, replace_label=self.label if self.overwrite else None)
+        return merge_entities(doc, found, replace_label=self.label if self.overwrite else None,
+                              take_starts=self.take_starts)
 
 
 @Language.factory(

@@ -70,13 +70,16 @@ def test_org_ruler_overwrite_corrects_a_statistical_boundary():
     assert [e.text for e in ruler(doc).ents] == ["区安委办", "xx市应急管理局"]
 
 
-def test_org_ruler_overwrite_takes_a_body_the_ner_read_as_or_into_a_measure():
-    """A body the NER took for a measure (the issue's 县交通运输局) or ran on from into the sentence (县委十三届六次,
-    县医院迁) is the rule's ORG; the body's own named measure stays (县医院搬迁工程, a 《》 title)."""
+@pytest.mark.parametrize("take_starts", [True, False])
+def test_org_ruler_overwrite_takes_a_body_the_ner_read_as_or_into_a_measure(take_starts):
+    """A body the NER took for a measure (the issue's 县交通运输局) is the rule's ORG; with ``take_starts`` so is one
+    it ran on from into the sentence (县委十三届六次, 县医院迁), and the body's own named measure stays (县医院搬迁工程,
+    a 《》 title)."""
     nlp = spacy.blank("zh")
     rulers = [
         nlp.add_pipe("nlpkit_regex_ruler", name=f"{kind}_ruler",
-                     config={"label": "ORG", "finder": {"@misc": f"nlpkit.{kind}_finder.v1"}, "overwrite": True})
+                     config={"label": "ORG", "finder": {"@misc": f"nlpkit.{kind}_finder.v1"}, "overwrite": True,
+                             "take_starts": take_starts})
         for kind in ("org", "institution")
     ]
     text = "由县交通运输局牵头，落实县委十三届六次全会，加快县医院迁建，完成县医院搬迁工程，按照《中共河北省委关于制定规划的建议》"
@@ -85,9 +88,9 @@ def test_org_ruler_overwrite_takes_a_body_the_ner_read_as_or_into_a_measure():
     doc.ents = [doc.char_span(text.index(m), text.index(m) + len(m), label="MEASURE") for m in measures]
     for ruler in rulers:
         doc = ruler(doc)
+    run_on = [("县委", "ORG"), ("县医院", "ORG")] if take_starts else [("县委十三届六次", "MEASURE"), ("县医院迁", "MEASURE")]
     assert [(e.text, e.label_) for e in doc.ents] == [
-        ("县交通运输局", "ORG"), ("县委", "ORG"), ("县医院", "ORG"), ("县医院搬迁工程", "MEASURE"),
-        ("中共河北省委关于制定规划的建议", "MEASURE"),
+        ("县交通运输局", "ORG"), *run_on, ("县医院搬迁工程", "MEASURE"), ("中共河北省委关于制定规划的建议", "MEASURE"),
     ]
 
 
