@@ -40,13 +40,15 @@ JURISDICTION = r"(?:国务院|国家|自治区|自治州|(?:xx|XX)?[省市县区
 # A body's standing abbreviation, which names the report's own one alone or after its jurisdiction (ANNOTATION.md:
 # 安委会, 森防指, 州减灾委); not 消防指战员.
 BODY_ABBREVIATION = r"安委会|安委办|消安委|森防指|(?<!消)防指|减灾委(?!员)|减灾办|应急委(?:员会)?"
+# Mass organisations, alone or after their jurisdiction (县妇联, 市总工会: ANNOTATION.md, the jurisdiction belongs to
+# the name; 团委, the Youth League's); not 工会驿站, a workers' rest stop, nor 集团委托.
+MASS_ORGANISATION = "总工会|工会(?!驿站)|(?<!集)团委(?![托员])|妇联|工商联|科协|残联|侨联|文联|社科联|红十字会"
 LOCAL_BODY = (
     rf"(?:应急管理局|应急管理厅|应急局|应急厅|安委会办公室|{BODY_ABBREVIATION}|应急办|扶贫办|防汛抗旱指挥部|"
     # a party committee's departments and school; courts and procuratorates (ANNOTATION.md)
     r"委(?:组织部|宣传部|统战部|政法委|党校|编办|巡察办|网信办)|(?:中级|高级)?人民法院|法院|人民检察院|检察院|"
     r"委员会|党委|委常委会|委办(?!公)|政府办(?!公)|委|政府|人民政府|人大常委会|人大|政协|纪委|消防救援支队|消防救援大队|"
-    # mass organisations (县妇联, 市总工会; ORG alone too, in org_names.txt)
-    r"总工会|工会(?!驿站)|妇联|工商联|科协|残联|侨联|文联|社科联|红十字会|"
+    rf"{MASS_ORGANISATION}|"
     rf"森林消防支队|消防支队|公安分局|公安局|(?:{DEPARTMENT_STEM})(?:委|厅)|"
     # a department by its short name (住建局, 市场监管局), but not 格局, 全局, 布局, 大局, 开好局, 破局
     r"(?:(?!委|政府)[\u4e00-\u9fff]){1,5}?(?<![格全布棋大当结开新好破])局|"
@@ -65,23 +67,28 @@ OFFICE = r"(?:办公室|办公厅)?"  # a body's office is a body of its own (�
 CONGRESS = r"第?[一二三四五六七八九十]+届(?:人民代表大会|人大)(?:常委会)?"
 # The Youth League's committee of a level (团县委, 团市委), not the level's party committee.
 YOUTH_LEAGUE = r"团[省市县区]委"
-# The congress's standing committee named after it (人大及其常委会: two bodies; on the full-gold local reports outside
-# the folds 4 of its 5 occurrences are ORG).
-CONGRESS_COMMITTEE = r"(?<=人大及其)常委会"
+# A body named right after its paired one: the congress's standing committee (人大及其常委会: two bodies; on the
+# full-gold local reports outside the folds 4 of its 5 occurrences are ORG) and the supervisory commission that
+# shares the discipline commission's offices (纪委监委).
+PAIRED_BODY = r"(?<=人大及其)常委会|(?<=纪委)监委"
 # Named institutions: a place or its short form (河北, 保定) and at most six more characters before the kind of
 # institution (河北农业大学, 保定日报, 安国市医院).
 # A designation a jurisdiction names its own one by (县职教中心, 妇幼保健院, 城投公司: its urban investment company, ORG
 # all 6 times on the full-gold local reports outside the folds): an institution with or without its place.
-DESIGNATED = "中医院|中医医院|人民医院|妇幼保健院|职教中心|疾控中心|融媒体中心|政务服务中心|城投公司"
-INSTITUTION = f"大学|学院|中学|小学|高中|幼儿园|{DESIGNATED}|医院|博物馆|博物院|纪念馆|研究院|研究所|实验室|日报|电视台"
+DESIGNATED = "中医院|中医医院|人民医院|妇幼保健院|职教中心|(?<![任在就])职中|疾控中心|融媒体中心|政务服务中心|城投公司"
+NOT_PUPILS = "(?!生)"  # a school's pupils are not the school (中学生, 大学生)
+# universities by their short form too (河北农大, 中国农大; not 医科大学, 中科大道)
+INSTITUTION = f"大学|(?:农|科|师|医|工|财)大(?![学道])|学院|中学|小学|高中|幼儿园|{DESIGNATED}|医院|博物馆|博物院|纪念馆|研究院|研究所|实验室|日报|电视台"
 NAME_CHARACTER = r"[^\s的和与及在是为将对把从向、，。；：！？“”《》（）,.;:!?\"()]"  # normalised text: ASCII punctuation
-# Companies and schools by a short name and a word that only such names end in (永红铸机, 天香乳业, 三利集团; 北城中学,
-# 徐水一中), right after a list mark or a verb that takes them as its object; words that name a kind of company or
-# school are not names (国有公司, 公办幼儿园, 农村小学), nor is a party plenum (十九届二中全会) or 中小学.
+# Companies, schools and town health centres by a short name and a word that only such names end in (永红铸机,
+# 天香乳业, 三利集团; 北城中学, 徐水一中; 塘湖卫生院), right after a list mark or a verb that takes them as its
+# object; words that name a kind of company or school are not names (国有公司, 公办幼儿园, 农村小学, 乡镇卫生院), nor is
+# a party plenum (十九届二中全会) or 中小学.
 COMPANY_KIND = "集团|药业|乳业|牧业|铸机|实业|控股|置业|农商行|农商银行|公司|铝业|酒业|电气"
 SCHOOL_KIND = "中学|小学|幼儿园|[一二三四五六七八九十]{1,2}中"
+HEALTH_CENTRE_KIND = "卫生院"
 NAMED_LEAD = ("支持|助力|加快|扎实推进|推进|推动|提升|抓好|鼓励|做强|做大|深化|加强|强化|健全|联合|组建|引进|依托|培育|"
-              "扶持|帮助|对接|对|由|完成|实施|启动|建成|新建|建设|在|做好|保证|确保|缓解|为|把|增加|与|用好|包括|探索")
+              "扶持|帮助|对接|对|由|完成|实施|启动|建成|新建|建设|在|做好|保证|确保|缓解|为|把|增加|与|用好|包括|探索|发挥|实现")
 NOT_NAME = ("全部|国有|优质|同类|公办|民办|普惠|农村|城区|城镇|乡镇|中心|寄宿|薄弱|改扩建|义务|示范|标准化|职业|完全|"
             "九年|重点|特殊|普通|初级|高级|村级|镇级|县级|市级|全县|全市|全区|各类|各级|所有|一批|一所|附属|幼儿|"
             "学校|大中|新增|高中|全国")
@@ -97,7 +104,12 @@ COMPANY_KINDS = ("子公司", "上市公司", "跨国公司", "小贷公司", "�
 # A company's registered form after its place (湖南省皕成科技有限公司, 河北物流集团), with a longer name between.
 COMPANY_FORM = "股份有限公司|有限责任公司|有限公司|集团(?!化)"
 COMPANY_REACH = 10
+NATION = "中国"  # a national institution's place (中国农业大学, 中国长城博物馆)
 INSTITUTION_REACH = 6  # name characters between a place and an institution's kind word (北京中医药大学)
+# Newspapers, magazines and broadcasters: a title in 《》 ending so names the outlet, an ORG (ANNOTATION.md), not a
+# MEASURE (《人民日报》, 《保定日报》).
+OUTLET_AT_END = re.compile("(?:日报|晚报|时报|商报|杂志|周刊|电视台|广播电台)$")
+TITLED = re.compile(r"《\s*([^《》\s][^《》\n]{0,38}[^《》\s])\s*》")
 MEASURE_HEADS = (
     "工作法|行动|机制|体系|制度|工程|措施|清单|模式|活动|改革|专项整治|预案|任务|战略|倡议|规划|方案|计划|政策|试点"
 )
@@ -179,17 +191,17 @@ class OrgFinder:
     """Standing national bodies by name, and local bodies: a place of the gazetteer or a bare jurisdiction + a body
     word (高阳县人民政府, 中共河北省委, 市安委办, 县住建局), departments by their short name alone (教体局, 住建部:
     ``DEPARTMENT``), standing abbreviations alone (安委会, 森防指), and people's congresses with their term
-    (河南省第十四届人民代表大会, 县十六届人大) or their standing committee (人大及其常委会), and the Youth League's
-    committee of a level (团县委). Levels sharing one name are one span (省、市安委会), and a jurisdiction's
+    (河南省第十四届人民代表大会, 县十六届人大, 十七届人大) or their standing committee (人大及其常委会), the Youth
+    League's committee of a level (团县委), and mass organisations (妇联, 县妇联, 全国工商联). Levels sharing one name are one span (省、市安委会), and a jurisdiction's
     body is tried before the standing names, so 国务院安委会 is not cut to 国务院. A body inside a role or a meeting is
     still the body (县政协委员 → 县政协, ANNOTATION.md v1.2). Finds may overlap (保定市委 and 市委): the ruler keeps
     the longest (``merge_entities``)."""
 
     def __init__(self) -> None:
         names = "|".join(re.escape(n) for n in org_names())
-        self.named = re.compile(rf"{JURISDICTION}{CONGRESS}|{SHARED_LEVELS}{JURISDICTION}(?![域级]){LOCAL_BODY}{OFFICE}"
+        self.named = re.compile(rf"{JURISDICTION}?{CONGRESS}|{SHARED_LEVELS}{JURISDICTION}(?![域级]){LOCAL_BODY}{OFFICE}"
                                 rf"|(?:{names})|{DEPARTMENT}{OFFICE}|(?:{STANDING_ABBREVIATION}){OFFICE}"
-                                rf"|{CONGRESS_COMMITTEE}|{YOUTH_LEAGUE}")
+                                rf"|{PAIRED_BODY}|{YOUTH_LEAGUE}|(?:全国)?(?:{MASS_ORGANISATION})")
         self.after_place = re.compile(rf"{CONGRESS}|{LOCAL_BODY}{OFFICE}")
         self.place_end = re.compile("[" + "".join(sorted({n[-1] for n in places.place_names()})) + "]")
         self.gazetteer = Gazetteer()
@@ -215,10 +227,12 @@ class InstitutionFinder:
     form, with at most six more characters between (北京中医药大学, 河南博物院, 吉林日报, 保定市第28中学), and the
     ones a local report names by designation alone: the jurisdiction's own (县医院, 区人民医院, 县直幼儿园, 中医院)
     or a number (第三幼儿园, 第七实验小学); companies in their registered form after a place (``COMPANY_FORM``:
-    湖南华升金爽纺织服装有限公司, 河北物流集团), schools and companies by a short name (``named``: 北城中学, 天香乳业) or
-    companies as the items of a list of companies (``listed``). Finds may overlap: the ruler keeps the longest."""
+    湖南华升金爽纺织服装有限公司, 河北物流集团), schools and companies by a short name (``named``: 北城中学, 天香乳业),
+    schools by their number alone (``numbered``: 三中, 七小), companies as the items of a list of companies
+    (``listed``), and outlets named in 《》 (《保定日报》). The nation stands as a place too (中国农大, 中国安能集团).
+    Finds may overlap: the ruler keeps the longest."""
 
-    kind = re.compile(f"(?:{INSTITUTION})(?!生)")  # not 中学生, 大学生
+    kind = re.compile(f"(?:{INSTITUTION}){NOT_PUPILS}")
     company = re.compile(COMPANY_FORM)
     name_character = re.compile(NAME_CHARACTER)
     designated = re.compile(
@@ -226,16 +240,20 @@ class InstitutionFinder:
         r"(?<![级各全本该所家类个办村乡镇的省市县区立社城])"
         r"(?:(?:[省市县区](?:直|妇幼|康复)?|[省市县区]?第[一二三四五六七八九十\d]{1,3}(?:实验)?|实验)"
         r"(?:医院|幼儿园|初级中学|中学|小学|高中|博物馆)"
-        rf"|(?:[省市县区])?(?:{DESIGNATED}))(?!生)"
+        rf"|(?:[省市县区])?(?:{DESIGNATED})){NOT_PUPILS}"
     )
 
     named = re.compile(rf"(?:^|(?<=[、，。；：“（,;:(\n与和及以]))(?:(?:{NAMED_LEAD})了?)?"
                        rf"((?!{NAMED_LEAD}|{NOT_NAME})(?:(?![与和及的以届]|中小)[\u4e00-\u9fff]){{2,4}}?"
-                       rf"(?:{COMPANY_KIND}|{SCHOOL_KIND}))(?![化生学校心])", re.MULTILINE)  # not 集团化, 小学生, 中学学位
+                       rf"(?:{COMPANY_KIND}|{SCHOOL_KIND}|{HEALTH_CENTRE_KIND}))(?![化生学校心])", re.MULTILINE)  # not 集团化, 小学生, 中学学位
     listed = re.compile(rf"(?:^|(?<=[,，。;；:：\n(（]))(?:[^,，。;；:：\n]*(?:{LISTED_LEAD}))?"
                         rf"((?:{LISTED_ITEM}、)+{LISTED_ITEM})(?:等(?:一批|{LISTED_COUNT})?|{LISTED_COUNT})"
                         rf"[^,，。;；、\n“”\"的级方为向]{{0,10}}?(?:企业|公司|商超|集团)(?!所得|家|税)", re.MULTILINE)
 
+    # a school by its number alone (三中, 七小), where a school would be named (``named``); not a plenum (二中、三中
+    # 全会), 一小时 or 一中心
+    numbered = re.compile(rf"(?:^|(?<=[、，。；：“（,;:(\n与和及以]))(?:(?:{NAMED_LEAD})了?)?"
+                          r"([一二三四五六七八九十][中小])(?![学心全时])(?![^，。；,;]{0,12}全会)", re.MULTILINE)
     branch = re.compile("分院|分校|校区|医院")
 
     def __init__(self) -> None:
@@ -246,11 +264,13 @@ class InstitutionFinder:
         found = [(start, self.branch_end(text, end)) for start, end in institutions]
         found += self.after_place(text, self.company, COMPANY_REACH)
         found += [m.span(1) for m in self.named.finditer(text) if not m.group(1).endswith(COMPANY_KINDS)]
+        found += [m.span(1) for m in self.numbered.finditer(text)]
+        found += [m.span(1) for m in TITLED.finditer(text) if OUTLET_AT_END.search(m.group(1))]
         return found + self.listed_companies(text)
 
     def after_place(self, text: str, kind: "re.Pattern[str]", reach: int) -> List[Tuple[int, int]]:
-        """Each ``kind`` word with the farthest place (or short form) that ends at most ``reach`` name characters
-        before it."""
+        """Each ``kind`` word with the farthest place (a short form, or the nation: 中国农大) that ends at most
+        ``reach`` name characters before it."""
         found = []
         for m in kind.finditer(text):
             starts = []
@@ -260,6 +280,8 @@ class InstitutionFinder:
                 start = self.gazetteer.chain_ending_at(text, place_end)
                 if start is None:
                     start = self.gazetteer.place_ending_at(text, place_end, stems=True)
+                if start is None and place_end >= len(NATION) and text.startswith(NATION, place_end - len(NATION)):
+                    start = place_end - len(NATION)
                 if start is not None:
                     starts.append(start)
             if starts:
@@ -292,7 +314,6 @@ def institution_finder() -> Finder:
     return InstitutionFinder()
 
 
-TITLED = re.compile(r"《\s*([^《》\s][^《》\n]{0,38}[^《》\s])\s*》")
 LINE = re.compile(r"^[^\S\n]*(\S[^\n]*?)[^\S\n]*$", re.MULTILINE)
 
 
@@ -308,7 +329,8 @@ def own_titles(text: str) -> FrozenSet[str]:
 
 
 class MeasureFinder:
-    """Policy documents in 《》 and quoted names with a head word; not the document's own title (``own_titles``).
+    """Policy documents in 《》 and quoted names with a head word; not the document's own title (``own_titles``)
+    nor an outlet (《人民日报》: an ORG, ``InstitutionFinder``).
     And the campaigns a place names after itself (平安保定, 法治满城, 美丽湖北, 数字吉林)."""
 
     quoted = re.compile(rf"(?:“[^“”\n]{{1,16}}”|\"[^\"\n]{{1,16}}\")(?:工作)?(?:{MEASURE_HEADS})")
@@ -319,7 +341,7 @@ class MeasureFinder:
 
     def __call__(self, text: str) -> List[Tuple[int, int]]:
         own = own_titles(text)
-        found = [m.span(1) for m in TITLED.finditer(text) if m.group(1) not in own]
+        found = [m.span(1) for m in TITLED.finditer(text) if m.group(1) not in own and not OUTLET_AT_END.search(m.group(1))]
         found += [m.span() for m in self.quoted.finditer(text)]
         for m in self.campaign.finditer(text):
             end = self.gazetteer.place_starting_at(text, m.end())

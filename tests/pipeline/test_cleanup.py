@@ -74,6 +74,14 @@ def test_entity_trimmer_drops_an_org_that_starts_at_a_level():
     assert trimmed(text, [(1, 4, "ORG"), (8, 11, "ORG"), (12, 15, "ORG")]) == ["省政府"]
 
 
+def test_entity_trimmer_drops_an_org_that_names_no_body():
+    # a level's own list, a class of bodies, a body counted or graded; 第一中学 and 县政府 are bodies
+    text = "省定20项民生工程，人民团体，对接北京一所科研机构和北京三级医院，第一中学，县政府"
+    names = ["省定", "人民团", "北京一所科研机构", "北京三级医院", "第一中学", "县政府"]
+    spans = [(text.index(name), text.index(name) + len(name), "ORG") for name in names]
+    assert trimmed(text, spans) == ["第一中学", "县政府"]
+
+
 def named_spans(nlp, text: str, spans) -> Doc:
     """A doc of ``text`` whose entities are ``spans`` given as (surface, label), each at its first occurrence."""
     doc = nlp.make_doc(text)

@@ -141,6 +141,11 @@ def found_texts(finder_name: str, text: str) -> list:
     ("自觉接受县人大及其常委会监督，市委常委会，召开常委会", ["县人大", "常委会", "市委常委会"]),
     # mass organisations with their jurisdiction; the Youth League's committee is not the party's (团县委, not 县委)
     ("县妇联、市总工会、团县委和县残联联合开展", ["县妇联", "市总工会", "团县委", "县残联"]),
+    ("全国工商联和全国妇联，完成了十七届人大一次会议", ["全国工商联", "全国妇联", "十七届人大"]),
+    # a body named right after its paired one; the Youth League's committee; not 集团委托
+    ("支持县纪委监委履职，发挥工会、团委作用，新增两院院士，由集团委托", ["县纪委", "监委", "工会", "团委", "两院"]),
+    # and alone, whole (总工会, not 工会); a workers' rest stop is no body
+    ("总工会和妇联、红十字会建成工会驿站", ["总工会", "妇联", "红十字会"]),
     ("政协委员和人大代表，县政协委员", ["政协", "人大", "县政协"]),
     # words that are not bodies: 格局, 全局; a county name that reads as 和 + 县委 (和县); 区域
     ("优化区域发展格局，县委统揽全局，市政府和县委部署", ["县委", "市政府", "县委"]),
@@ -187,6 +192,7 @@ def test_org_finder_anchors_bodies_at_places_and_jurisdictions(text, names):
     # schools by a short name the same way; not a kind of school, 中小学, a plenum, pupils or school places
     ("对南湖中学、东关小学改造，在桃李一中实施，建成晨光幼儿园", ["南湖中学", "东关小学", "桃李一中", "晨光幼儿园"]),
     ("启动了南湖中学，包括晨光幼儿园", ["南湖中学", "晨光幼儿园"]),
+    ("完成贤寓中心卫生院和塘湖卫生院改造，发挥乡镇卫生院作用，实现镇卫生院全覆盖", ["贤寓中心卫生院", "塘湖卫生院"]),
     ("公办幼儿园、农村小学和中小学校舍，十九届二中全会，小学生和中学学位", []),
     # companies by any short name, as the items of a list of companies (after a break or a verb, with or without 等)
     ("培育了星河科技、云帆、青禾等一批龙头企业；宏远、瑞丰2家企业投产", ["星河科技", "云帆", "青禾", "宏远", "瑞丰"]),
@@ -196,9 +202,22 @@ def test_org_finder_anchors_bodies_at_places_and_jurisdictions(text, names):
     # companies in their registered form after a place, with a long name between; not a kind of group
     ("当即对湖南华升金爽纺织服装有限公司和河北物流集团检查", ["湖南华升金爽纺织服装有限公司", "河北物流集团"]),
     ("推进县域集团化办学，白银入选全国紧密型城市医疗集团试点", []),
+    # the nation as an institution's place; universities by their short form (not 医科大学 cut short, 中科大道)
+    ("深化与中国农大、河北农大合作，中国医科大学和中国安能集团，完成中科大道", ["中国农大", "河北农大", "中国医科大学", "中国安能集团"]),
+    ("县职中和新职中建成，任职中表现突出", ["县职中", "职中"]),
+    # a school by its number alone where a school is named; not a plenum, 一小时, 一中心, 一老一小
+    ("完成五中一期、二中教学楼，建成三中、三小；谋划七小", ["五中", "二中", "三中", "三小"]),
+    ("十九届二中、三中、四中全会，一小时交通圈，“一中心、四组团”，统筹一老一小", []),
+    # an outlet named in 《》 (ANNOTATION.md: ORG), not a MEASURE
+    ("在《人民日报》《保定日报》刊发，依据《安全生产法》", ["人民日报", "保定日报"]),
 ])
 def test_institution_finder_needs_a_place_or_a_designation(text, names):
     assert found_texts("nlpkit.institution_finder.v1", text) == names
+
+
+def test_measure_finder_leaves_an_outlet_in_title_marks_to_the_institution_finder():
+    assert found_texts("nlpkit.measure_finder.v1", "在《人民日报》刊发，依据《安全生产法》和《河北省安全生产条例》") == [
+        "安全生产法", "河北省安全生产条例"]
 
 
 def test_measure_finder_skips_the_documents_own_title_in_a_covering_notice():
