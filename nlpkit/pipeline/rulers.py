@@ -75,7 +75,7 @@ PAIRED_BODY = r"(?<=人大及其)常委会|(?<=纪委)监委"
 # institution (河北农业大学, 保定日报, 安国市医院).
 # A designation a jurisdiction names its own one by (县职教中心, 妇幼保健院, 城投公司: its urban investment company, ORG
 # all 6 times on the full-gold local reports outside the folds): an institution with or without its place.
-DESIGNATED = "中医院|中医医院|人民医院|妇幼保健院|职教中心|(?<![任在就])职中|疾控中心|融媒体中心|政务服务中心|城投公司"
+DESIGNATED = "中医院|中医医院|人民医院|妇幼保健院|职教中心|(?<![任在就履])职中|疾控中心|融媒体中心|政务服务中心|城投公司"
 NOT_PUPILS = "(?!生)"  # a school's pupils are not the school (中学生, 大学生)
 # universities by their short form too (河北农大, 中国农大; not 医科大学, 中科大道)
 INSTITUTION = f"大学|(?:农|科|师|医|工|财)大(?![学道])|学院|中学|小学|高中|幼儿园|{DESIGNATED}|医院|博物馆|博物院|纪念馆|研究院|研究所|实验室|日报|电视台"
@@ -90,7 +90,7 @@ HEALTH_CENTRE_KIND = "卫生院"
 NAMED_LEAD = ("支持|助力|加快|扎实推进|推进|推动|提升|抓好|鼓励|做强|做大|深化|加强|强化|健全|联合|组建|引进|依托|培育|"
               "扶持|帮助|对接|对|由|完成|实施|启动|建成|新建|建设|在|做好|保证|确保|缓解|为|把|增加|与|用好|包括|探索|发挥|实现")
 NOT_NAME = ("全部|国有|优质|同类|公办|民办|普惠|农村|城区|城镇|乡镇|中心|寄宿|薄弱|改扩建|义务|示范|标准化|职业|完全|"
-            "九年|重点|特殊|普通|初级|高级|村级|镇级|县级|市级|全县|全市|全区|各类|各级|所有|一批|一所|附属|幼儿|"
+            "九年|重点|特殊|普通|初级|高级|村级|镇级|县级|市级|省级|全县|全市|全区|各类|各级|所有|一批|一所|附属|幼儿|"
             "学校|大中|新增|高中|全国")
 # Companies by any short name, as the items of a list the report calls companies (牧原、宇通、华兰等一批龙头企业,
 # 智行者、非夕科技2家独角兽企业): the first item after a clause break or a verb that takes it as its object. Not
@@ -104,7 +104,8 @@ COMPANY_KINDS = ("子公司", "上市公司", "跨国公司", "小贷公司", "�
 # A company's registered form after its place (湖南省皕成科技有限公司, 河北物流集团), with a longer name between.
 COMPANY_FORM = "股份有限公司|有限责任公司|有限公司|集团(?!化)"
 COMPANY_REACH = 10
-NATION = "中国"  # a national institution's place (中国农业大学, 中国长城博物馆)
+NATION = "中国"  # a national institution's place (中国农业大学, 中国长城博物馆), not a kind (中国大学, 中国特色…大学)
+NOT_AFTER_NATION = re.compile("大学|特色|一流")
 INSTITUTION_REACH = 6  # name characters between a place and an institution's kind word (北京中医药大学)
 # Newspapers, magazines and broadcasters: a title in 《》 ending so names the outlet, an ORG (ANNOTATION.md), not a
 # MEASURE (《人民日报》, 《保定日报》).
@@ -244,15 +245,15 @@ class InstitutionFinder:
     )
 
     named = re.compile(rf"(?:^|(?<=[、，。；：“（,;:(\n与和及以]))(?:(?:{NAMED_LEAD})了?)?"
-                       rf"((?!{NAMED_LEAD}|{NOT_NAME})(?:(?![与和及的以届]|中小)[\u4e00-\u9fff]){{2,4}}?"
+                       rf"((?!{NAMED_LEAD}|{NOT_NAME})(?:(?![与和及的以届]|中小|乡镇)[\u4e00-\u9fff]){{2,4}}?"
                        rf"(?:{COMPANY_KIND}|{SCHOOL_KIND}|{HEALTH_CENTRE_KIND}))(?![化生学校心])", re.MULTILINE)  # not 集团化, 小学生, 中学学位
     listed = re.compile(rf"(?:^|(?<=[,，。;；:：\n(（]))(?:[^,，。;；:：\n]*(?:{LISTED_LEAD}))?"
                         rf"((?:{LISTED_ITEM}、)+{LISTED_ITEM})(?:等(?:一批|{LISTED_COUNT})?|{LISTED_COUNT})"
                         rf"[^,，。;；、\n“”\"的级方为向]{{0,10}}?(?:企业|公司|商超|集团)(?!所得|家|税)", re.MULTILINE)
 
-    # a school by its number alone (三中, 七小), where a school would be named (``named``); not a plenum (二中、三中
-    # 全会), 一小时 or 一中心
-    numbered = re.compile(rf"(?:^|(?<=[、，。；：“（,;:(\n与和及以]))(?:(?:{NAMED_LEAD})了?)?"
+    # a school by its number alone (三中, 七小), where a school would be named (``named``) but not in quotes (“十小”
+    # 工程, “六小”龙); not a plenum (二中、三中全会), 一小时 or 一中心
+    numbered = re.compile(rf"(?:^|(?<=[、，。；：（,;:(\n与和及以]))(?:(?:{NAMED_LEAD})了?)?"
                           r"([一二三四五六七八九十][中小])(?![学心全时])(?![^，。；,;]{0,12}全会)", re.MULTILINE)
     branch = re.compile("分院|分校|校区|医院")
 
@@ -280,7 +281,8 @@ class InstitutionFinder:
                 start = self.gazetteer.chain_ending_at(text, place_end)
                 if start is None:
                     start = self.gazetteer.place_ending_at(text, place_end, stems=True)
-                if start is None and place_end >= len(NATION) and text.startswith(NATION, place_end - len(NATION)):
+                if (start is None and place_end >= len(NATION) and text.startswith(NATION, place_end - len(NATION))
+                        and not NOT_AFTER_NATION.match(text, place_end)):
                     start = place_end - len(NATION)
                 if start is not None:
                     starts.append(start)

@@ -192,7 +192,7 @@ def test_org_finder_anchors_bodies_at_places_and_jurisdictions(text, names):
     # schools by a short name the same way; not a kind of school, 中小学, a plenum, pupils or school places
     ("对南湖中学、东关小学改造，在桃李一中实施，建成晨光幼儿园", ["南湖中学", "东关小学", "桃李一中", "晨光幼儿园"]),
     ("启动了南湖中学，包括晨光幼儿园", ["南湖中学", "晨光幼儿园"]),
-    ("完成贤寓中心卫生院和塘湖卫生院改造，发挥乡镇卫生院作用，实现镇卫生院全覆盖", ["贤寓中心卫生院", "塘湖卫生院"]),
+    ("完成贤寓中心卫生院和塘湖卫生院改造，发挥乡镇卫生院作用，实现镇卫生院全覆盖，提高乡镇卫生院能力", ["贤寓中心卫生院", "塘湖卫生院"]),
     ("公办幼儿园、农村小学和中小学校舍，十九届二中全会，小学生和中学学位", []),
     # companies by any short name, as the items of a list of companies (after a break or a verb, with or without 等)
     ("培育了星河科技、云帆、青禾等一批龙头企业；宏远、瑞丰2家企业投产", ["星河科技", "云帆", "青禾", "宏远", "瑞丰"]),
@@ -204,10 +204,11 @@ def test_org_finder_anchors_bodies_at_places_and_jurisdictions(text, names):
     ("推进县域集团化办学，白银入选全国紧密型城市医疗集团试点", []),
     # the nation as an institution's place; universities by their short form (not 医科大学 cut short, 中科大道)
     ("深化与中国农大、河北农大合作，中国医科大学和中国安能集团，完成中科大道", ["中国农大", "河北农大", "中国医科大学", "中国安能集团"]),
-    ("县职中和新职中建成，任职中表现突出", ["县职中", "职中"]),
+    ("进入中国大学排名，建设中国特色世界一流大学", []),
+    ("县职中和新职中建成，任职中表现突出，在履职中求实效", ["县职中", "职中"]),
     # a school by its number alone where a school is named; not a plenum, 一小时, 一中心, 一老一小
     ("完成五中一期、二中教学楼，建成三中、三小；谋划七小", ["五中", "二中", "三中", "三小"]),
-    ("十九届二中、三中、四中全会，一小时交通圈，“一中心、四组团”，统筹一老一小", []),
+    ("十九届二中、三中、四中全会，一小时交通圈，“一中心、四组团”，统筹一老一小，“十小”工程和“六小”龙", []),
     # an outlet named in 《》 (ANNOTATION.md: ORG), not a MEASURE
     ("在《人民日报》《保定日报》刊发，依据《安全生产法》", ["人民日报", "保定日报"]),
 ])
