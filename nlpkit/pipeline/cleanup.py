@@ -54,8 +54,9 @@ def entity_trimmer(doc: Doc) -> Doc:
     the name was quoted (``“放管服”改革``); one that runs past a clause break is cut there, unless it is a quoted
     slogan. A MEASURE that is the document's own title (``own_titles``: a covering notice's 《…》 that also stands
     on a line of its own) is dropped. An ORG that has run on into the word after it is cut before it
-    (``before_following_word``), one that starts at a level (``LEVEL``) or names no body (``NOT_A_BODY``) is dropped, and one that stopped short of
-    the place before it or of its institution's kind word after it is extended over them (``with_place_and_kind``)."""
+    (``before_following_word``), one that starts at a level (``LEVEL``), names no body (``NOT_A_BODY``) or only a
+    place is dropped, and one that stopped short of the place before it or of its institution's kind word after it
+    is extended over them (``with_place_and_kind``)."""
     ents, changed = [], False
     taken = {i for ent in doc.ents for i in range(ent.start, ent.end)}
     text = normalize_text(doc.text) if any(ent.label_ == "ORG" for ent in doc.ents) or "《" in doc.text else ""
@@ -72,6 +73,9 @@ def entity_trimmer(doc: Doc) -> Doc:
                 changed = True
                 continue
             start, end = with_place_and_kind(ent, before_following_word(ent), taken, text)
+            if gazetteer().is_place(normalize_text(doc[start:end].text)):
+                changed = True  # a place alone is no body (ANNOTATION.md: 北京, 宁德)
+                continue
         while start < end and has_bad_edge(doc[start:end].text):
             if has_bad_edge(doc[start].text):
                 start += 1

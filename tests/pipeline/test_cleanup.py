@@ -82,6 +82,12 @@ def test_entity_trimmer_drops_an_org_that_names_no_body():
     assert trimmed(text, spans) == ["第一中学", "县政府"]
 
 
+def test_entity_trimmer_drops_an_org_that_is_a_place_alone():
+    # ANNOTATION.md: places alone are not ORG; a place that begins a body's name is part of it
+    text = "厦门、宁德获评，宁德市政府和河北"
+    assert trimmed(text, [(3, 5, "ORG"), (8, 13, "ORG"), (14, 16, "ORG")]) == ["宁德市政府"]
+
+
 def named_spans(nlp, text: str, spans) -> Doc:
     """A doc of ``text`` whose entities are ``spans`` given as (surface, label), each at its first occurrence."""
     doc = nlp.make_doc(text)
