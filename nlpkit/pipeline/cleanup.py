@@ -69,11 +69,11 @@ def entity_trimmer(doc: Doc) -> Doc:
         if ent.label_ == "MEASURE":
             end = within_clause(ent)
         if ent.label_ == "ORG":
-            if (ent.start_char and LEVEL.match(text, ent.start_char - 1)) or NOT_A_BODY.match(normalize_text(ent.text)):
+            if (ent.start_char and LEVEL.match(text, ent.start_char - 1)) or NOT_A_BODY.match(text, ent.start_char, ent.end_char):
                 changed = True
                 continue
             start, end = with_place_and_kind(ent, before_following_word(ent), taken, text)
-            if gazetteer().is_place(normalize_text(doc[start:end].text)):
+            if gazetteer().is_place(text[doc[start].idx : doc[end - 1].idx + len(doc[end - 1])]):
                 changed = True  # a place alone is no body (ANNOTATION.md: 北京, 宁德)
                 continue
         while start < end and has_bad_edge(doc[start:end].text):
