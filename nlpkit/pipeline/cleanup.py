@@ -73,7 +73,8 @@ def entity_trimmer(doc: Doc) -> Doc:
                 changed = True
                 continue
             start, end = with_place_and_kind(ent, before_following_word(ent), taken, text)
-            if gazetteer().is_place(text[doc[start].idx : doc[end - 1].idx + len(doc[end - 1])]):
+            extended = doc[start:end]
+            if gazetteer().is_place(text[extended.start_char : extended.end_char]):
                 changed = True  # a place alone is no body (ANNOTATION.md: 北京, 宁德)
                 continue
         while start < end and has_bad_edge(doc[start:end].text):

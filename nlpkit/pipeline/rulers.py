@@ -89,6 +89,14 @@ SCHOOL_KIND = "中学|小学|幼儿园|[一二三四五六七八九十]{1,2}中"
 HEALTH_CENTRE_KIND = "卫生院"
 NAMED_LEAD = ("支持|助力|加快|扎实推进|推进|推动|提升|抓好|鼓励|做强|做大|深化|加强|强化|健全|联合|组建|引进|依托|培育|"
               "扶持|帮助|对接|对|由|完成|实施|启动|建成|新建|建设|在|做好|保证|确保|缓解|为|把|增加|与|用好|包括|探索|发挥|实现")
+
+
+def in_object_position(marks: str) -> str:
+    """Where a short name may stand (``named``, ``numbered``): at a line start or after one of ``marks``, possibly
+    after a verb that takes it as its object (完成, 支持了)."""
+    return rf"(?:^|(?<=[{marks}]))(?:(?:{NAMED_LEAD})了?)?"
+
+
 NOT_NAME = ("全部|国有|优质|同类|公办|民办|普惠|农村|城区|城镇|乡镇|中心|寄宿|薄弱|改扩建|义务|示范|标准化|职业|完全|"
             "九年|重点|特殊|普通|初级|高级|村级|镇级|县级|市级|省级|全县|全市|全区|各类|各级|所有|一批|一所|附属|幼儿|"
             "学校|大中|新增|高中|全国")
@@ -244,7 +252,7 @@ class InstitutionFinder:
         rf"|(?:[省市县区])?(?:{DESIGNATED})){NOT_PUPILS}"
     )
 
-    named = re.compile(rf"(?:^|(?<=[、，。；：“（,;:(\n与和及以]))(?:(?:{NAMED_LEAD})了?)?"
+    named = re.compile(in_object_position("、，。；：“（,;:(\n与和及以") +
                        rf"((?!{NAMED_LEAD}|{NOT_NAME})(?:(?![与和及的以届]|中小|乡镇)[\u4e00-\u9fff]){{2,4}}?"
                        rf"(?:{COMPANY_KIND}|{SCHOOL_KIND}|{HEALTH_CENTRE_KIND}))(?![化生学校心])", re.MULTILINE)  # not 集团化, 小学生, 中学学位
     listed = re.compile(rf"(?:^|(?<=[,，。;；:：\n(（]))(?:[^,，。;；:：\n]*(?:{LISTED_LEAD}))?"
@@ -253,7 +261,7 @@ class InstitutionFinder:
 
     # a school by its number alone (三中, 七小), where a school would be named (``named``) but not in quotes (“十小”
     # 工程, “六小”龙); not a plenum (二中、三中全会), 一小时 or 一中心
-    numbered = re.compile(rf"(?:^|(?<=[、，。；：（,;:(\n与和及以]))(?:(?:{NAMED_LEAD})了?)?"
+    numbered = re.compile(in_object_position("、，。；：（,;:(\n与和及以") +
                           r"([一二三四五六七八九十][中小])(?![学心全时])(?![^，。；,;]{0,12}全会)", re.MULTILINE)
     branch = re.compile("分院|分校|校区|医院")
 
