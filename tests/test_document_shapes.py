@@ -35,8 +35,6 @@ def test_a_covering_notice_is_other_and_the_document_it_carries_is_read(shipped_
     assert ("安全生产治本攻坚三年行动", "MEASURE") in ents
 
 
-@pytest.mark.xfail(strict=True, reason="known gap (#17): the report model reads the last line of a short plan as a "
-                   "closing line by its position")
 def test_the_last_sentence_of_a_short_plan_is_read_as_plan(shipped_nlp):
     assert labelled(shipped_nlp(NOTICE))[-1] == ("全年开展燃气安全排查整治。", "PLAN")
 

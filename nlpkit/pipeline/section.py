@@ -11,6 +11,11 @@ position to read, so a second linear model, fitted on every training sentence al
 what it says. Report sentences rarely say "will" (a plan section's sentences are imperatives), so that model misses
 an excerpt's explicit plan (2025年计划新建应急避难场所6处。 reads as done work by its count): a sentence with a
 plan cue and no sign of completion is read as PLAN.
+
+A table flattened to one cell per line (ANNOTATION.md, local documents) is a run of short lines without punctuation:
+its cells are OTHER, except a cell that states a count (新建指挥大厅1处), which the models read like any sentence. In
+the gold corpus (every local report, the seeds, 26 State Council reports) all 40 sentences read as such cells are
+OTHER.
 """
 
 import io
@@ -43,6 +48,11 @@ PLAN_CUE = re.compile(
     r"|^[^。,]{0,12}(?:将|拟)(?:新建|建设|实施|开展|完成|持续|继续|进一步|加快|全面|深入)"
 )
 DONE_CUE = re.compile("已|了|累计|共计|建成|完成率|超额|实现")
+# A flattened table: TABLE_RUN or more lines in a row, each of at most TABLE_CELL_CHARS characters, no punctuation, no
+# heading. A cell with a count (a digit before a word) may state work done or planned, so it is left to the models.
+TABLE_RUN, TABLE_CELL_CHARS = 4, 12
+PUNCTUATION = re.compile(r"[,.;:!?、。“”‘’《》（）()]")
+COUNT = re.compile(r"[0-9][^0-9]")
 Row = Tuple[np.ndarray, np.ndarray]  # (feature indices, values) of one sentence or block
 
 
@@ -221,7 +231,15 @@ class SectionClassifier(LearnedState):
         if len(texts) < self.short_document:
             rows = [as_row(sentence_ngrams(text, self.n_features)) for text in texts]
             scores = np.stack([self.excerpt_coef[:, index] @ values for index, values in rows]) + self.excerpt_intercept
-            return [says_plan(text) or SENTENCE_LABELS[k] for text, k in zip(texts, scores.argmax(axis=1))]
+            labels = [says_plan(text) or SENTENCE_LABELS[k] for text, k in zip(texts, scores.argmax(axis=1))]
+        else:
+            labels = self._decode(texts)
+        for i in table_cells(texts):
+            labels[i] = "OTHER"
+        return labels
+
+    def _decode(self, texts: Sequence[str]) -> List[str]:
+        """A report's labels: the sentence model's scores decoded jointly with the label transitions (Viterbi)."""
         rows, block_rows, blocks = self._features(texts)
         block_scores = np.stack([self.coef[:, index] @ values for index, values in block_rows])
         scores = np.stack([self.coef[:, index] @ values for index, values in rows]) + block_scores[blocks] + self.intercept
@@ -280,6 +298,21 @@ class SectionClassifier(LearnedState):
 def as_row(features: Dict[int, float], offset: int = 0) -> Row:
     """A sparse row from ``{column: value}``, its columns shifted by ``offset`` (a block's part of the layout)."""
     return (np.fromiter(features.keys(), dtype=np.int64) + offset, np.fromiter(features.values(), dtype=np.float32))
+
+
+def table_cells(texts: Sequence[str]) -> List[int]:
+    """Indices of the cells of flattened tables (``TABLE_RUN``) that state no count: the lines ANNOTATION.md makes
+    OTHER whatever section they stand in."""
+    normalized = [normalize_text(t) for t in texts]
+    short = [len(t) <= TABLE_CELL_CHARS and not PUNCTUATION.search(t) and not TOP_HEADING.match(t)
+             and not SUB_HEADING.match(t) for t in normalized]
+    cells, start = [], 0
+    for end in range(len(texts) + 1):
+        if end == len(texts) or not short[end]:
+            if end - start >= TABLE_RUN:
+                cells += [i for i in range(start, end) if not COUNT.search(normalized[i])]
+            start = end + 1
+    return cells
 
 
 def says_plan(text: str) -> Optional[str]:

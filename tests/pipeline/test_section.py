@@ -91,6 +91,22 @@ def test_an_excerpt_sentence_that_says_it_plans_is_a_plan_unless_it_reports_work
     assert sections.predict(["计划新建场所6处。"] * 3)[0] == "ACHIEVEMENT"  # three sentences: a report
 
 
+def test_the_cells_of_a_flattened_table_are_other_unless_they_state_a_count():
+    # Trained without OTHER, the models never say it; a run of short unpunctuated lines is a table (ANNOTATION.md):
+    # its cells are OTHER, a cell with a count is left to the models, and three such lines in a row, or a line with
+    # punctuation, are no table.
+    nlp = spacy.blank("zh")
+    sections = nlp.add_pipe("nlpkit_section_classifier", config={"n_features": 2**12, "short_document": 3})
+    sections.fit([["一、工作回顾", "完成了检查。", "新建场所6处。"], ["二、下一步", "将要检查。", "将要整改。"]],
+                 [["ACHIEVEMENT"] * 3, ["PLAN"] * 3])
+    table = ["一、工作回顾", "完成了检查。", "序号", "项目名称", "责任单位", "1", "新建场所6处", "县应急管理局"]
+    labels = sections.predict(table)
+    assert [i for i, label in enumerate(labels) if label == "OTHER"] == [2, 3, 4, 5, 7], labels
+    assert "OTHER" not in sections.predict(["一、工作回顾", "完成了检查。", "序号", "项目名称", "责任单位"])
+    assert "OTHER" not in sections.predict(["一、工作回顾", "序号", "项目名称。", "责任单位", "县应急管理局"])
+    assert sections.predict(["序号", "项目名称", "责任单位", "县应急管理局"]) == ["OTHER"] * 4  # an excerpt too
+
+
 def test_uninitialised_section_classifier_says_so():
     nlp = spacy.blank("zh")
     nlp.add_pipe("nlpkit_sentencizer")
