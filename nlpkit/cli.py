@@ -285,6 +285,7 @@ def evaluate(
     spacy_baseline: bool = typer.Option(True, help="--cv: also retrain spaCy's default NER per fold (half the time)"),
     folds: Optional[str] = typer.Option(None, metavar="IDS", help="--cv: hold out only these reports (comma-separated ids)"),
     by_issuer: bool = typer.Option(False, "--by-issuer", help="--cv: also leave out the held-out report's issuer's other reports"),
+    issuer_groups: int = typer.Option(0, "--issuer-groups", min=0, metavar="K", help="--cv: leave issuers out in K groups of whole issuers, one model a group (0: off)"),
     work_dir: Path = typer.Option(Path("training/cv"), metavar="DIR", help="fold models for --cv"),
     cv_steps: int = typer.Option(0, metavar="N", help="--cv: train every system this many steps (0: as configured)"),
     ablation: List[Path] = typer.Option([], metavar="CFG", help="--cv: also retrain this pipeline config per fold (repeatable)"),
@@ -303,7 +304,8 @@ def evaluate(
     from .evaluation.systems import convert_script, evaluate_systems, gold_records, pipeline_system
 
     per_fold, by_domain, predictions = None, {}, {}
-    protocol = f"leave-one-{'issuer' if by_issuer else 'report'}-out"
+    protocol = (f"leave-issuers-out in {issuer_groups} groups" if issuer_groups
+                else f"leave-one-{'issuer' if by_issuer else 'report'}-out")
     try:
         if cv:
             from rich.progress import Progress
@@ -315,7 +317,7 @@ def evaluate(
                 results, per_fold, by_domain = cross_validate(
                     config, baseline_config if spacy_baseline else None, corpus, work_dir,
                     max_steps=cv_steps, ablations=ablation, jobs=jobs, only=folds.split(",") if folds else None,
-                    by_issuer=by_issuer,
+                    by_issuer=by_issuer, issuer_groups=issuer_groups,
                     on_fold=lambda done, total, ids: progress.update(task, completed=done, total=total,
                                                                      description=f"fold {done}/{total} ({ids})"),
                 )

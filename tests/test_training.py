@@ -148,6 +148,11 @@ def test_cross_validation_by_issuer_trains_one_model_per_issuer_without_its_repo
 
     assert trained_on("t1") == "t3" and trained_on("t3") == "t1,t2"
     assert not (tmp_path / "cv" / "by-issuer" / "t2").exists()
+    # two groups of whole issuers: the same two folds here, their models kept apart from the one-issuer ones
+    _, grouped, _ = cross_validate(ROOT / "configs" / "pipeline.cfg", None, tiny_corpus, tmp_path / "cv",
+                                   max_steps=2, scripts=(), issuer_groups=2)
+    assert set(grouped) == {"t1", "t2", "t3"}
+    assert sorted(p.name for p in (tmp_path / "cv" / "by-issuer-2").iterdir()) == ["t1", "t3"]
 
 
 def test_a_fold_by_issuer_holds_out_the_issuers_reports_together():
@@ -164,6 +169,18 @@ def test_a_fold_by_issuer_holds_out_the_issuers_reports_together():
     assert training([4], True) == training([4], False)
     assert held_out_groups(RECORDS) == [[0], [1], [2], [3], [4], [5]]
     assert held_out_groups(RECORDS, by_issuer=True) == [[0, 1], [2, 3], [4], [5]]
+
+
+def test_issuer_groups_deal_whole_issuers_by_kind_to_k_groups():
+    from nlpkit.evaluation.crossval import held_out_groups
+
+    from .test_corpus import RECORDS
+
+    # by kind, then name: the State Council, seed-000 (seeds), anguo (county), mine (other) dealt in turn
+    assert held_out_groups(RECORDS, issuer_groups=2) == [[0, 1, 2, 3], [4, 5]]
+    assert held_out_groups(RECORDS, issuer_groups=3) == [[2, 3, 5], [4], [0, 1]]
+    # more groups than issuers: one issuer a group, no empty group
+    assert sorted(held_out_groups(RECORDS, issuer_groups=10)) == sorted(held_out_groups(RECORDS, by_issuer=True))
 
 
 def test_held_out_reports_are_pooled_by_domain_and_by_kind_of_local_document():

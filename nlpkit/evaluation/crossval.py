@@ -31,6 +31,7 @@ def cross_validate(
     transfer: bool = True,
     only: Optional[Sequence[str]] = None,
     by_issuer: bool = False,
+    issuer_groups: int = 0,
 ) -> Tuple[Dict[str, Dict[str, object]], Dict[str, Dict[str, Dict[str, object]]], Dict[str, Dict[str, Dict[str, object]]]]:
     """Leave-one-report-out over the fully annotated reports, every system trained on the same folds.
 
@@ -45,7 +46,9 @@ def cross_validate(
     ``by_issuer``: leave-one-issuer-out, a fold holding out a report with every other report of its issuer
     (``corpus.issuer``: the same county's other years), as documents from a body the corpus never read: the
     held-out reports of one issuer share a fold model (in ``work_dir/by-issuer``), and the national ones, all the
-    State Council's, are predicted by a model of the local reports alone. A rerun with the same ``work_dir`` reuses
+    State Council's, are predicted by a model of the local reports alone. ``issuer_groups`` (K): the same, with the
+    issuers dealt to K groups (``held_out_groups``), one model a group (in ``work_dir/by-issuer-K``): K trainings
+    score every report as one from an issuer the model never read. A rerun with the same ``work_dir`` reuses
     every model trained from the same config, overrides and corpus (``trained.json`` beside it) and trains the
     rest.
     Returns (scores over all held-out predictions pooled, scores per fold and system, pooled scores per group of
@@ -57,10 +60,12 @@ def cross_validate(
     local = [r for r in folds if corpus.domain(r) == "local"]
     national = [r for r in records if corpus.domain(r) == "national"]
     transfer = transfer and bool(local) and any(corpus.has_entities(r) for r in national)
+    by_issuer = by_issuer or bool(issuer_groups)
+    fold_dir = work_dir / (f"by-issuer-{issuer_groups}" if issuer_groups else "by-issuer") if by_issuer else work_dir
     run = partial(_fold_predictions, records=records, config=config, baseline_config=baseline_config,
-                  corpus_dir=corpus_dir, work_dir=work_dir / "by-issuer" if by_issuer else work_dir,
+                  corpus_dir=corpus_dir, work_dir=fold_dir,
                   max_steps=max_steps, ablations=ablations, scripts=scripts, by_issuer=by_issuer)
-    groups = held_out_groups(folds, by_issuer)
+    groups = held_out_groups(folds, by_issuer, issuer_groups)
     predicted: List[Dict[str, List[dict]]] = [{} for _ in folds]  # per report: system name -> its prediction
     with ProcessPoolExecutor(jobs, mp_context=multiprocessing.get_context("fork")) if jobs > 1 else nullcontext() as pool:
         trained_once = partial(_trained_predictions, national, local, config, corpus_dir, work_dir / "transfer", max_steps)
@@ -106,15 +111,23 @@ def fold_groups(folds: Sequence[dict]) -> Dict[str, List[int]]:
     return groups
 
 
-def held_out_groups(folds: Sequence[dict], by_issuer: bool = False) -> List[List[int]]:
+def held_out_groups(folds: Sequence[dict], by_issuer: bool = False, issuer_groups: int = 0) -> List[List[int]]:
     """The folds as indices of the held-out reports: one report each, or ``by_issuer`` one issuer's reports each
-    (they have the same training reports, so one model predicts them all)."""
-    if not by_issuer:
+    (they have the same training reports, so one model predicts them all), or ``issuer_groups`` (K) groups of whole
+    issuers: the issuers, ordered by kind of document (``corpus.kind``) and name, dealt in turn to K groups, so
+    every group holds each kind and K models predict every report."""
+    if not (by_issuer or issuer_groups):
         return [[i] for i in range(len(folds))]
     groups: Dict[str, List[int]] = {}
     for i, record in enumerate(folds):
         groups.setdefault(corpus.issuer(record), []).append(i)
-    return list(groups.values())
+    if not issuer_groups:
+        return list(groups.values())
+    dealt: List[List[int]] = [[] for _ in range(issuer_groups)]
+    order = sorted(groups, key=lambda issuer: (corpus.kind(folds[groups[issuer][0]]), issuer))
+    for n, issuer in enumerate(order):
+        dealt[n % issuer_groups].extend(groups[issuer])
+    return [sorted(group) for group in dealt if group]
 
 
 def fold_training_records(records: Sequence[dict], held: Sequence[dict], by_issuer: bool = False) -> List[dict]:
